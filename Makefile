@@ -1,0 +1,28 @@
+# dream3d — the two commands of the quick start are `make demo` and `make test`.
+# Both install the system packages they need first (scripts/install-deps.sh, idempotent).
+
+SWIFT ?= swift
+RELEASE = -c release
+# Tests run optimised (numeric code is 10–100× slower in debug) and keep @testable imports working.
+TEST_FLAGS = $(RELEASE) -Xswiftc -enable-testing --disable-xctest
+
+.PHONY: deps build test bench demo clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(RELEASE)
+
+test: deps
+	$(SWIFT) test $(TEST_FLAGS)
+
+bench: build
+	$(SWIFT) run $(RELEASE) dream3d-bench
+
+demo: build
+	$(SWIFT) run $(RELEASE) dream3d --help
+	$(SWIFT) run $(RELEASE) dream3d-bench
+
+clean:
+	rm -rf .build

@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+// dream3d — text to 3D by score distillation. Module map: ../shared/DESIGN.md §3.
+import PackageDescription
+
+let package = Package(
+    name: "dream3d",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dream3d", targets: ["dream3d"]),
+        .executable(name: "dream3d-bench", targets: ["dream3d-bench"]),
+        .library(name: "Dream3DCore", targets: ["Dream3DCore"]),
+        .library(name: "Dream3DMesh", targets: ["Dream3DMesh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries (installed by scripts/install-deps.sh).
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
+        // Camera math over GLM behind a C API, so Swift never sees C++ templates.
+        .target(name: "CGLM", cxxSettings: [.unsafeFlags(["-O2"])]),
+
+        // Tensors, autograd, kernels, RNG, optimisers, safetensors and PNG I/O. Knows no diffusion, no 3D.
+        .target(name: "Dream3DCore", dependencies: ["CBLAS", "CPNG"]),
+        // Marching cubes, mesh clean-up, OBJ/MTL, PLY and GLB writers.
+        .target(name: "Dream3DMesh", dependencies: ["Dream3DCore"]),
+
+        .executableTarget(name: "dream3d", dependencies: [
+            "Dream3DCore", "Dream3DMesh",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DMesh", "CBLAS"]),
+
+        .testTarget(name: "Dream3DCoreTests", dependencies: ["Dream3DCore"]),
+        .testTarget(name: "CGLMTests", dependencies: ["CGLM"]),
+        .testTarget(name: "Dream3DMeshTests", dependencies: ["Dream3DMesh"]),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,108 @@
+// Tensor.swift — a dense Float32 array with a shape, and (when it takes part in differentiation)
+// a node of the reverse-mode autograd graph.
+//
+// Storage is contiguous and row-major; images are NCHW like PyTorch, so checkpoint tensors load
+// without transposes. A tensor is a reference type: the autograd graph links outputs to the very
+// objects they were computed from, as in tinygrad and PyTorch.
+
+/// A dense, contiguous, row-major Float32 tensor that can record how it was computed.
+public final class Tensor {
+    /// Extent of each axis, outermost first (NCHW for images).
+    public let shape: [Int]
+    /// The values, row-major. Ops read them; writing them by hand is for initialisation and tests.
+    public var scalars: [Float]
+    /// Whether gradients flow to this tensor: true for parameters and anything computed from one
+    /// while gradients are enabled.
+    public internal(set) var requiresGrad: Bool
+    /// Human-readable name (parameters carry their checkpoint key here).
+    public var name: String?
+
+    var storedGrad: [Float]?
+    /// The tensors this one was computed from (empty for leaves and after `backward` released the graph).
+    var inputs: [Tensor] = []
+    /// Adds this tensor's gradient into its inputs' gradients; nil for leaves.
+    var backwardFunction: ((Tensor) -> Void)?
+
+    /// A tensor holding `scalars` in `shape`. Precondition: the counts agree.
+    public init(shape: [Int], scalars: [Float], requiresGrad: Bool = false) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
+        precondition(shape.reduce(1, *) == scalars.count,
+                     "shape \(shape) holds \(shape.reduce(1, *)) values, got \(scalars.count)")
+        self.shape = shape
+        self.scalars = scalars
+        self.requiresGrad = requiresGrad
+    }
+
+    /// A tensor of `shape` filled with `value`.
+    public convenience init(repeating value: Float, shape: [Int], requiresGrad: Bool = false) {
+        self.init(shape: shape, scalars: [Float](repeating: value, count: shape.reduce(1, *)), requiresGrad: requiresGrad)
+    }
+
+    /// A tensor of zeros.
+    public convenience init(zeros shape: [Int], requiresGrad: Bool = false) {
+        self.init(repeating: 0, shape: shape, requiresGrad: requiresGrad)
+    }
+
+    /// A rank-0 tensor holding one value.
+    public convenience init(_ value: Float) {
+        self.init(shape: [], scalars: [value])
+    }
+
+    /// A trainable leaf: gradients accumulate into it until `zeroGrad()`.
+    public static func parameter(_ shape: [Int], scalars: [Float], name: String? = nil) -> Tensor {
+        let t = Tensor(shape: shape, scalars: scalars, requiresGrad: true)
+        t.name = name
+        return t
+    }
+
+    /// Number of values.
+    public var count: Int { scalars.count }
+    /// Number of axes.
+    public var rank: Int { shape.count }
+    /// Whether this tensor was produced by an op (as opposed to made directly).
+    public var isLeaf: Bool { backwardFunction == nil }
+
+    /// The gradient of the last `backward` with respect to this tensor, zeros if none reached it.
+    /// Writes go straight to the buffer: backward kernels accumulate with `+=`.
+    public var gradScalars: [Float] {
+        get { storedGrad ?? [Float](repeating: 0, count: count) }
+        _modify {
+            if storedGrad == nil { storedGrad = [Float](repeating: 0, count: count) }
+            yield &storedGrad!
+        }
+        set { storedGrad = newValue }
+    }
+
+    /// The gradient as a tensor of the same shape (zeros if none).
+    public var grad: Tensor { Tensor(shape: shape, scalars: gradScalars) }
+    /// Whether a gradient has been accumulated since the last `zeroGrad()`.
+    public var hasGrad: Bool { storedGrad != nil }
+
+    /// Forgets the accumulated gradient.
+    public func zeroGrad() { storedGrad = nil }
+
+    /// A copy of the values that takes no part in differentiation (PyTorch's `detach`).
+    public func detached() -> Tensor { Tensor(shape: shape, scalars: scalars) }
+
+    /// Marks a leaf made without `requiresGrad` as trainable (no effect on op outputs).
+    public func requiringGrad() -> Tensor {
+        precondition(isLeaf, "only leaves can be made trainable")
+        requiresGrad = true
+        return self
+    }
+
+    /// The single value of a one-element tensor.
+    public var item: Float {
+        precondition(count == 1, "item of a tensor with \(count) values (shape \(shape))")
+        return scalars[0]
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let shown = scalars.prefix(8).map { String(format: "%.4g", $0) }.joined(separator: ", ")
+        return "Tensor(\(shape)\(name.map { " \($0)" } ?? ""): [\(shown)\(count > 8 ? ", …" : "")])"
+    }
+}
+
+import Foundation

@@ -1,0 +1,1 @@
+// Dream3DMesh — marching cubes and mesh export.
