@@ -1,0 +1,61 @@
+// Activations.swift — the nonlinearities of the field MLPs (softplus, sigmoid, ReLU) and of the
+// diffusion models (SiLU in the U-Net, GELU in transformers). Each matches torch.nn.functional.
+import Foundation
+
+/// σ(x) = 1 / (1 + e^−x), written so that neither tail overflows.
+@inline(__always)
+func sigmoidScalar(_ x: Float) -> Float {
+    x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+}
+
+extension Tensor {
+    public func sigmoid() -> Tensor { map(sigmoidScalar, derivative: { _, y in y * (1 - y) }) }
+
+    /// softplus(x) = log(1 + eˣ) computed as max(x, 0) + log1p(e^−|x|): no overflow for large x,
+    /// no cancellation for very negative x. torch.nn.functional.softplus (beta 1).
+    public func softplus() -> Tensor {
+        map({ Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) },
+            derivative: { x, _ in sigmoidScalar(x) })
+    }
+
+    /// SiLU (swish): x·σ(x); derivative σ(x)(1 + x(1 − σ(x))).
+    public func silu() -> Tensor {
+        map({ $0 * sigmoidScalar($0) }, derivative: { x, _ in
+            let s = sigmoidScalar(x)
+            return s * (1 + x * (1 - s))
+        })
+    }
+
+    public func relu() -> Tensor { map({ Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+
+    /// GELU. `.erf` is the exact x·Φ(x) (torch's default, CLIP's "gelu"); `.tanh` is the tanh
+    /// approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) (torch's approximate="tanh", "gelu_new").
+    public func gelu(_ approximation: GELUApproximation = .erf) -> Tensor {
+        switch approximation {
+        case .erf:
+            return map({ 0.5 * $0 * (1 + Foundation.erf($0 / Float(2).squareRoot())) }, derivative: { x, _ in
+                let cdf = 0.5 * (1 + Foundation.erf(x / Float(2).squareRoot()))
+                let pdf = Foundation.exp(-0.5 * x * x) / (2 * Float.pi).squareRoot()
+                return cdf + x * pdf
+            })
+        case .tanh:
+            let c: Float = (2 / Float.pi).squareRoot()
+            return map({ x in 0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x))) }, derivative: { x, _ in
+                let u = c * (x + 0.044715 * x * x * x)
+                let t = Foundation.tanh(u)
+                return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+            })
+        }
+    }
+
+    /// quick-GELU x·σ(1.702x), the activation of OpenAI's CLIP text encoder (transformers "quick_gelu").
+    public func quickGELU() -> Tensor {
+        map({ $0 * sigmoidScalar(1.702 * $0) }, derivative: { x, _ in
+            let s = sigmoidScalar(1.702 * x)
+            return s + 1.702 * x * s * (1 - s)
+        })
+    }
+}
+
+/// Which GELU formula to use; see `Tensor.gelu(_:)`.
+public enum GELUApproximation: Sendable { case erf, tanh }

@@ -1,0 +1,176 @@
+// Conv2d.swift — 2-D convolution (torch.nn.functional.conv2d, groups = 1) as im2col + GEMM.
+//
+// A chunk of images is unfolded into columns cols[C·kh·kw, images·Ho·Wo] so one large GEMM,
+// weight[O, C·kh·kw] · cols, computes the whole chunk: OpenBLAS runs near its peak on it, where
+// one small GEMM per image would not. 1×1 convolutions skip the unfolding (each image already is
+// its own column matrix). Backward recomputes the columns instead of keeping them, trading a cheap
+// unfold for not holding C·kh·kw·H·W floats per layer while a U-Net trains.
+
+/// Shape and geometry of one convolution; all extents derived once.
+struct ConvolutionGeometry {
+    let batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth: Int
+    let strideY, strideX, padY, padX: Int
+    var outHeight: Int { (height + 2 * padY - kernelHeight) / strideY + 1 }
+    var outWidth: Int { (width + 2 * padX - kernelWidth) / strideX + 1 }
+    var pixels: Int { outHeight * outWidth }                     // P: output pixels per image
+    var columns: Int { inChannels * kernelHeight * kernelWidth } // K: rows of the unfolded matrix
+    var isPointwise: Bool { kernelHeight == 1 && kernelWidth == 1 && strideY == 1 && strideX == 1 && padY == 0 && padX == 0 }
+    /// Images per GEMM so the column buffer stays near 32 MB.
+    var imagesPerChunk: Int { max(1, min(batch, (8 << 20) / max(1, columns * pixels))) }
+
+    /// cols[k, j·P + p] = x[first + j, c, oh·s − pad + i, ow·s − pad + jj] (0 outside), k = (c·kh + i)·kw + jj.
+    func unfold(_ x: UnsafePointer<Float>, images: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+        let rowLength = images.count * pixels, plane = height * width
+        parallelFor(columns) { k in
+            let c = k / (kernelHeight * kernelWidth), i = (k / kernelWidth) % kernelHeight, jj = k % kernelWidth
+            var dst = cols + k * rowLength
+            for n in images {
+                let src = x + (n * inChannels + c) * plane
+                for oh in 0..<outHeight {
+                    let h = oh * strideY - padY + i
+                    if h < 0 || h >= height {
+                        dst.update(repeating: 0, count: outWidth)
+                    } else {
+                        let row = src + h * width
+                        for ow in 0..<outWidth {
+                            let w = ow * strideX - padX + jj
+                            dst[ow] = w >= 0 && w < width ? row[w] : 0
+                        }
+                    }
+                    dst += outWidth
+                }
+            }
+        }
+    }
+
+    /// dx[n, c, …] += the column gradients folded back (the adjoint of `unfold`). Each (image,
+    /// channel) plane is written by one iteration only, so the sum order is fixed.
+    func fold(_ dcols: UnsafePointer<Float>, images: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
+        let rowLength = images.count * pixels, plane = height * width, kernel = kernelHeight * kernelWidth
+        parallelFor(images.count * inChannels) { job in
+            let j = job / inChannels, c = job % inChannels
+            let dst = dx + ((images.lowerBound + j) * inChannels + c) * plane
+            for ki in 0..<kernel {
+                let i = ki / kernelWidth, jj = ki % kernelWidth
+                var src = dcols + (c * kernel + ki) * rowLength + j * pixels
+                for oh in 0..<outHeight {
+                    let h = oh * strideY - padY + i
+                    if h >= 0 && h < height {
+                        let row = dst + h * width
+                        for ow in 0..<outWidth {
+                            let w = ow * strideX - padX + jj
+                            if w >= 0 && w < width { row[w] += src[ow] }
+                        }
+                    }
+                    src += outWidth
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// 2-D convolution: x [N, C, H, W], weight [O, C, kh, kw], bias [O] → [N, O, Ho, Wo] with
+    /// Ho = (H + 2·padding − kh) / stride + 1 (cross-correlation, as PyTorch).
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) -> Tensor {
+        precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1],
+                     "conv2d: input \(x.shape) does not fit weight \(weight.shape)")
+        let g = ConvolutionGeometry(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                                    outChannels: weight.shape[0], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+                                    strideY: stride, strideX: stride, padY: padding, padX: padding)
+        precondition(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
+        if let bias { precondition(bias.shape == [g.outChannels], "conv2d: bias \(bias.shape) for \(g.outChannels) channels") }
+        var out = [Float](repeating: 0, count: g.batch * g.outChannels * g.pixels)
+        x.scalars.withUnsafeBufferPointer { xs in
+            weight.scalars.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { y in
+                    convolutionForward(g, xs.baseAddress!, w.baseAddress!, bias?.scalars, y.baseAddress!)
+                }
+            }
+        }
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        return record(Tensor(shape: [g.batch, g.outChannels, g.outHeight, g.outWidth], scalars: out), inputs: inputs) { y in
+            convolutionBackward(g, x, weight, bias, y.gradScalars)
+        }
+    }
+}
+
+private func convolutionForward(_ g: ConvolutionGeometry, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                                _ bias: [Float]?, _ y: UnsafeMutablePointer<Float>) {
+    let P = g.pixels, O = g.outChannels, K = g.columns
+    if let bias {
+        parallelFor(g.batch * O) { j in (y + j * P).update(repeating: bias[j % O], count: P) }
+    }
+    let beta: Float = bias == nil ? 0 : 1
+    if g.isPointwise {       // y[n] = W[O, C] · x[n][C, H·W]
+        for n in 0..<g.batch { gemm(m: O, n: P, k: K, w, x + n * K * P, beta: beta, y + n * O * P) }
+        return
+    }
+    let chunk = g.imagesPerChunk
+    let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * chunk * P)
+    let product = UnsafeMutablePointer<Float>.allocate(capacity: O * chunk * P)
+    defer { cols.deallocate(); product.deallocate() }
+    for first in stride(from: 0, to: g.batch, by: chunk) {
+        let images = first..<min(g.batch, first + chunk), length = images.count * P
+        g.unfold(x, images: images, into: cols)
+        gemm(m: O, n: length, k: K, w, cols, product)
+        // product[o, j·P + p] → y[first + j, o, p]
+        parallelFor(images.count * O) { job in
+            let j = job / O, o = job % O
+            let dst = y + ((first + j) * O + o) * P, src = product + o * length + j * P
+            for p in 0..<P { dst[p] = beta * dst[p] + src[p] }
+        }
+    }
+}
+
+private func convolutionBackward(_ g: ConvolutionGeometry, _ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ dy: [Float]) {
+    let P = g.pixels, O = g.outChannels, K = g.columns
+    dy.withUnsafeBufferPointer { dyBuffer in
+        let dy = dyBuffer.baseAddress!
+        if let bias, bias.requiresGrad {
+            bias.gradScalars.withUnsafeMutableBufferPointer { db in
+                for n in 0..<g.batch { for o in 0..<O { var s: Float = 0; let row = dy + (n * O + o) * P; for p in 0..<P { s += row[p] }; db[o] += s } }
+            }
+        }
+        x.scalars.withUnsafeBufferPointer { xsBuffer in
+            weight.scalars.withUnsafeBufferPointer { wBuffer in
+                let xs = xsBuffer.baseAddress!, w = wBuffer.baseAddress!
+                if g.isPointwise {
+                    if weight.requiresGrad {   // dW[O, C] += Σn dY[n][O, P] · x[n]ᵀ
+                        weight.gradScalars.withUnsafeMutableBufferPointer { dw in
+                            for n in 0..<g.batch { gemm(transposeB: true, m: O, n: K, k: P, dy + n * O * P, xs + n * K * P, beta: 1, dw.baseAddress!) }
+                        }
+                    }
+                    if x.requiresGrad {        // dx[n] += Wᵀ · dY[n]
+                        x.gradScalars.withUnsafeMutableBufferPointer { dx in
+                            for n in 0..<g.batch { gemm(transposeA: true, m: K, n: P, k: O, w, dy + n * O * P, beta: 1, dx.baseAddress! + n * K * P) }
+                        }
+                    }
+                    return
+                }
+                let chunk = g.imagesPerChunk
+                let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * chunk * P)
+                let dyChunk = UnsafeMutablePointer<Float>.allocate(capacity: O * chunk * P)
+                defer { cols.deallocate(); dyChunk.deallocate() }
+                for first in stride(from: 0, to: g.batch, by: chunk) {
+                    let images = first..<min(g.batch, first + chunk), length = images.count * P
+                    // dY[first + j, o, p] → dyChunk[o, j·P + p], the layout of the forward GEMM's output.
+                    parallelFor(images.count * O) { job in
+                        let j = job / O, o = job % O
+                        (dyChunk + o * length + j * P).update(from: dy + ((first + j) * O + o) * P, count: P)
+                    }
+                    if weight.requiresGrad {   // dW[O, K] += dY · colsᵀ
+                        g.unfold(xs, images: images, into: cols)
+                        weight.gradScalars.withUnsafeMutableBufferPointer { dw in
+                            gemm(transposeB: true, m: O, n: K, k: length, dyChunk, cols, beta: 1, dw.baseAddress!)
+                        }
+                    }
+                    if x.requiresGrad {        // dcols = Wᵀ · dY, folded back into dx
+                        gemm(transposeA: true, m: K, n: length, k: O, w, dyChunk, cols)
+                        x.gradScalars.withUnsafeMutableBufferPointer { dx in g.fold(cols, images: images, into: dx.baseAddress!) }
+                    }
+                }
+            }
+        }
+    }
+}

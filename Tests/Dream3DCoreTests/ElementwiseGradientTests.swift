@@ -1,0 +1,82 @@
+// Finite-difference checks of the elementwise ops, arithmetic with broadcasting and activations.
+import Testing
+@testable import Dream3DCore
+
+@Suite struct ElementwiseGradientTests {
+    @Test func gradCheckCatchesAWrongBackward() {
+        // An op whose backward forgets a factor 2 must be reported: proof the check can fail.
+        let x = randomInput([5], seed: 3)
+        let mismatches = gradientMismatches([x]) {
+            Tensor.record(Tensor(shape: x.shape, scalars: x.scalars.map { 2 * $0 }), inputs: [x]) { y in
+                let dy = y.gradScalars
+                for i in 0..<x.count { x.gradScalars[i] += dy[i] }
+            }
+        }
+        #expect(mismatches.count == 5)
+    }
+
+    @Test(arguments: [([3, 4], [3, 4]), ([2, 3, 4], [4]), ([2, 3, 4], [3, 1]), ([1, 3, 1], [2, 1, 5]), ([2, 3], [])])
+    func arithmeticWithBroadcasting(shapes: ([Int], [Int])) {
+        let a = randomInput(shapes.0, seed: 11), b = randomInput(shapes.1, in: 0.5...2, seed: 12)
+        expectGradientsMatchFiniteDifferences([a, b]) { a + b }
+        expectGradientsMatchFiniteDifferences([a, b]) { a - b }
+        expectGradientsMatchFiniteDifferences([a, b]) { a * b }
+        expectGradientsMatchFiniteDifferences([a, b]) { a / b }
+    }
+
+    @Test func broadcastForwardValues() {
+        let a = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]), b = Tensor(shape: [3], scalars: [10, 20, 30])
+        #expect((a + b).scalars == [11, 22, 33, 14, 25, 36])
+        let column = Tensor(shape: [2, 1], scalars: [2, 3])
+        #expect((a * column).scalars == [2, 4, 6, 12, 15, 18])
+        #expect((a - column).shape == [2, 3])
+    }
+
+    @Test func scalarOperations() {
+        let x = randomInput([7], in: 0.5...2, seed: 13)
+        expectGradientsMatchFiniteDifferences([x]) { x * 3 + 2 }
+        expectGradientsMatchFiniteDifferences([x]) { 1 - x / 4 }
+        expectGradientsMatchFiniteDifferences([x]) { 2 / x }
+        expectGradientsMatchFiniteDifferences([x]) { -x }
+    }
+
+    @Test func unaryMath() {
+        let x = randomInput([9], in: 0.3...2, seed: 14)
+        expectGradientsMatchFiniteDifferences([x]) { x.exp() }
+        expectGradientsMatchFiniteDifferences([x]) { x.log() }
+        expectGradientsMatchFiniteDifferences([x]) { x.sqrt() }
+        expectGradientsMatchFiniteDifferences([x]) { x.pow(2.5) }
+        expectGradientsMatchFiniteDifferences([x]) { x.square() }
+        expectGradientsMatchFiniteDifferences([x]) { x.tanh() }
+        let y = Tensor(shape: [4], scalars: [-1.5, -0.4, 0.3, 2]).requiringGrad()
+        expectGradientsMatchFiniteDifferences([y]) { y.abs() }
+        expectGradientsMatchFiniteDifferences([y]) { y.clamped(-1, 1) }
+    }
+
+    @Test func activations() {
+        // Values straddle 0 but stay ε away from ReLU's kink; the tails test softplus' stable form.
+        let x = Tensor(shape: [10], scalars: [-30, -6, -2, -0.7, -0.1, 0.15, 0.8, 2.5, 7, 25]).requiringGrad()
+        expectGradientsMatchFiniteDifferences([x]) { x.sigmoid() }
+        expectGradientsMatchFiniteDifferences([x]) { x.softplus() }
+        expectGradientsMatchFiniteDifferences([x]) { x.silu() }
+        expectGradientsMatchFiniteDifferences([x]) { x.relu() }
+        expectGradientsMatchFiniteDifferences([x]) { x.gelu(.erf) }
+        expectGradientsMatchFiniteDifferences([x]) { x.gelu(.tanh) }
+        expectGradientsMatchFiniteDifferences([x]) { x.quickGELU() }
+    }
+
+    @Test func activationValuesMatchTheirDefinitions() {
+        // Reference values from the closed forms, evaluated in Double.
+        let points: [Double] = [-40, -3, -0.5, 0, 0.5, 3, 40]
+        let x = Tensor(shape: [points.count], scalars: points.map(Float.init))
+        expectClose(x.softplus().scalars, points.map { Float(Foundation.log(1 + Foundation.exp($0))) }, "softplus")
+        expectClose(x.sigmoid().scalars, points.map { Float(1 / (1 + Foundation.exp(-$0))) }, "sigmoid")
+        expectClose(x.gelu(.erf).scalars, points.map { Float(0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot()))) }, "gelu erf")
+        expectClose(x.gelu(.tanh).scalars, points.map { v in
+            Float(0.5 * v * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v))))
+        }, "gelu tanh")
+        #expect(!x.softplus().scalars.contains { !$0.isFinite })
+    }
+}
+
+import Foundation
