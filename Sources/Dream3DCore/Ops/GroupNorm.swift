@@ -82,7 +82,7 @@ extension Tensor {
                             let r = rstd[job]
                             for k in 0..<perGroup {
                                 let g = gamma[firstChannel + k], base = start + k * spatial
-                                for i in base..<(base + spatial) { dx[i] += r * (dy[i] * g + meanG - xh[i] * meanGX) }
+                                for i in base..<(base + spatial) { dx[i] += r * (dy[i] * g - meanG - xh[i] * meanGX) }
                             }
                         }
                     }
