@@ -58,11 +58,13 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: Int, padding: I
         expectGradientsMatchFiniteDifferences([x, w, b]) { Tensor.conv2d(x, weight: w, bias: b, stride: stride, padding: padding) }
     }
 
-    @Test func conv2dWithoutBiasAndManyImages() {
-        // 40 images of 3×12×12 exceed one chunk of the column buffer only if chunking breaks; the
-        // forward is compared with the definition on all of them.
-        let x = randomInput([40, 3, 12, 12], seed: 42), w = randomInput([6, 3, 3, 3], seed: 43)
-        let y = Tensor.conv2d(x, weight: w, bias: nil, padding: 1)
-        expectClose(y.scalars, naiveConv2d(x, w, nil, stride: 1, padding: 1), tolerance: 1e-5, "conv2d batch 40")
+    @Test(arguments: [1, 3 * 27 * 36, 1 << 20])     // column budgets: one image, three images, all five per GEMM
+    func conv2dChunkingPaths(columnBudget: Int) {
+        let x = randomInput([5, 3, 6, 6], seed: 42), w = randomInput([4, 3, 3, 3], seed: 43), b = randomInput([4], seed: 44)
+        let y = Tensor.conv2d(x, weight: w, bias: b, stride: 1, padding: 1, columnBudget: columnBudget)
+        expectClose(y.scalars, naiveConv2d(x, w, b, stride: 1, padding: 1), tolerance: 1e-5, "conv2d, column budget \(columnBudget)")
+        expectGradientsMatchFiniteDifferences([x, w, b]) {
+            Tensor.conv2d(x, weight: w, bias: b, stride: 1, padding: 1, columnBudget: columnBudget)
+        }
     }
 }
