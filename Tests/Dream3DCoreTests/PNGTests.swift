@@ -7,7 +7,7 @@ import Testing
 @Suite struct PNGTests {
     /// A [channels, height, width] image of values k/255 with k drawn at random.
     func randomImage(channels: Int, height: Int, width: Int) -> Tensor {
-        var rng = SplitMix64(seed: 1)
+        var rng = SeededGenerator(seed: 1)
         let count = channels * height * width
         return Tensor(shape: [channels, height, width], scalars: (0..<count).map { _ in Float(UInt8.random(in: 0...255, using: &rng)) / 255 })
     }

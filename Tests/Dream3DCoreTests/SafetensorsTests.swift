@@ -46,7 +46,7 @@ import Testing
         // 65504; 2^-25 ties between 0 and 2^-24 and goes to the even 0; 0.75·2^-24 rounds up to 2^-24.
         let rounded: [(Float, Float)] = [(70000, .infinity), (65520, .infinity), (65519, 65504), (-1e6, -.infinity),
                                          (0x1p-25, 0), (0.75 * 0x1p-24, 0x1p-24), (1 + 0x1p-11, 1), (1 + 3 * 0x1p-11, 1 + 2 * 0x1p-10)]
-        var rng = SplitMix64(seed: 1)
+        var rng = SeededGenerator(seed: 1)
         let random = (0..<1000).map { _ in Float.random(in: -10...10, using: &rng) }
         let tensors = ["exact": Tensor(shape: [exact.count], scalars: exact),
                        "rounded": Tensor(shape: [rounded.count], scalars: rounded.map(\.0)),
@@ -69,7 +69,7 @@ import Testing
         // 1 + 2^-6 (even) → 1 + 2^-6; a hair above the tie rounds up.
         let rounded: [(Float, Float)] = [(1 + 0x1p-8, 1), (1 + 3 * 0x1p-8, 1 + 0x1p-6), (1 + 0x1p-8 + 0x1p-20, 1 + 0x1p-7),
                                          (-(1 + 0x1p-8 + 0x1p-20), -(1 + 0x1p-7)), (.greatestFiniteMagnitude, .infinity)]
-        var rng = SplitMix64(seed: 2)
+        var rng = SeededGenerator(seed: 2)
         let random = (0..<1000).map { _ in Float.random(in: -1000...1000, using: &rng) }
         let tensors = ["exact": Tensor(shape: [exact.count], scalars: exact),
                        "rounded": Tensor(shape: [rounded.count], scalars: rounded.map(\.0)),

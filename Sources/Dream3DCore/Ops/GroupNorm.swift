@@ -24,17 +24,13 @@ extension Tensor {
                         let xs = xs.baseAddress!, xh = xh.baseAddress!, y = y.baseAddress!, r = r.baseAddress!
                         parallelFor(n * groups) { job in
                             let start = job * m
-                            var sum: Double = 0, sumSquares: Double = 0
-                            for i in start..<(start + m) { sum += Double(xs[i]) }
-                            let mean = sum / Double(m)
-                            for i in start..<(start + m) { let d = Double(xs[i]) - mean; sumSquares += d * d }
-                            let inv = Float(1 / (sumSquares / Double(m) + Double(eps)).squareRoot())
+                            let (mean, inv) = meanAndInverseStd(xs + start, count: m, eps: eps)
                             r[job] = inv
                             let firstChannel = (job % groups) * perGroup
                             for k in 0..<perGroup {
                                 let ch = firstChannel + k, base = start + k * spatial
                                 for i in base..<(base + spatial) {
-                                    xh[i] = (xs[i] - Float(mean)) * inv
+                                    xh[i] = (xs[i] - mean) * inv
                                     y[i] = xh[i] * gamma[ch] + beta[ch]
                                 }
                             }

@@ -19,14 +19,10 @@ extension Tensor {
                         parallelChunks(rows, minChunk: 16) { range in
                             for row in range {
                                 let start = row * d
-                                var sum: Double = 0, sumSquares: Double = 0
-                                for i in start..<(start + d) { sum += Double(xs[i]) }
-                                let mean = sum / Double(d)
-                                for i in start..<(start + d) { let e = Double(xs[i]) - mean; sumSquares += e * e }
-                                let inv = Float(1 / (sumSquares / Double(d) + Double(eps)).squareRoot())
+                                let (mean, inv) = meanAndInverseStd(xs + start, count: d, eps: eps)
                                 r[row] = inv
                                 for j in 0..<d {
-                                    xh[start + j] = (xs[start + j] - Float(mean)) * inv
+                                    xh[start + j] = (xs[start + j] - mean) * inv
                                     y[start + j] = xh[start + j] * gamma[j] + beta[j]
                                 }
                             }
