@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "dream3d", targets: ["dream3d"]),
         .executable(name: "dream3d-bench", targets: ["dream3d-bench"]),
         .library(name: "Dream3DCore", targets: ["Dream3DCore"]),
+        .library(name: "Dream3DModels", targets: ["Dream3DModels"]),
         .library(name: "Dream3DMesh", targets: ["Dream3DMesh"]),
     ],
     dependencies: [
@@ -23,17 +24,21 @@ let package = Package(
 
         // Tensors, autograd, kernels, RNG, optimisers, safetensors and PNG I/O. Knows no diffusion, no 3D.
         .target(name: "Dream3DCore", dependencies: ["CBLAS", "CPNG"]),
+        // Diffusers-named layers (UNet2DConditionModel, CLIPTextModel, AutoencoderKL, LoRA), tokenizers,
+        // noise schedules and samplers. 2D only: no cameras, no rays.
+        .target(name: "Dream3DModels", dependencies: ["Dream3DCore"]),
         // Marching cubes, mesh clean-up, OBJ/MTL, PLY and GLB writers.
         .target(name: "Dream3DMesh", dependencies: ["Dream3DCore"]),
 
         .executableTarget(name: "dream3d", dependencies: [
-            "Dream3DCore", "Dream3DMesh",
+            "Dream3DCore", "Dream3DModels", "Dream3DMesh",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DMesh", "CBLAS"]),
+        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DMesh", "CBLAS"]),
 
         .testTarget(name: "Dream3DCoreTests", dependencies: ["Dream3DCore"]),
         .testTarget(name: "CGLMTests", dependencies: ["CGLM"]),
+        .testTarget(name: "Dream3DModelsTests", dependencies: ["Dream3DModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "Dream3DMeshTests", dependencies: ["Dream3DMesh"]),
     ],
     swiftLanguageModes: [.v6],

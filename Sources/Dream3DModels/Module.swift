@@ -1,0 +1,1 @@
+// Dream3DModels — diffusers-compatible models; see DESIGN.md §3.
