@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "dream3d-bench", targets: ["dream3d-bench"]),
         .library(name: "Dream3DCore", targets: ["Dream3DCore"]),
         .library(name: "Dream3DModels", targets: ["Dream3DModels"]),
+        .library(name: "Dream3DScene", targets: ["Dream3DScene"]),
         .library(name: "Dream3DMesh", targets: ["Dream3DMesh"]),
     ],
     dependencies: [
@@ -27,6 +28,9 @@ let package = Package(
         // Diffusers-named layers (UNet2DConditionModel, CLIPTextModel, AutoencoderKL, LoRA), tokenizers,
         // noise schedules and samplers. 2D only: no cameras, no rays.
         .target(name: "Dream3DModels", dependencies: ["Dream3DCore"]),
+        // Cameras, hash-grid NeRF field, occupancy grid, ray marching, volume rendering, shading,
+        // regularisers, and the analytic (signed-distance) renderer. Renders; knows no diffusion.
+        .target(name: "Dream3DScene", dependencies: ["Dream3DCore", "CGLM"]),
         // Marching cubes, mesh clean-up, OBJ/MTL, PLY and GLB writers.
         .target(name: "Dream3DMesh", dependencies: ["Dream3DCore"]),
 
@@ -34,11 +38,12 @@ let package = Package(
             "Dream3DCore", "Dream3DModels", "Dream3DMesh",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DMesh", "CBLAS"]),
+        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "CBLAS"]),
 
         .testTarget(name: "Dream3DCoreTests", dependencies: ["Dream3DCore"]),
         .testTarget(name: "CGLMTests", dependencies: ["CGLM"]),
         .testTarget(name: "Dream3DModelsTests", dependencies: ["Dream3DModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "Dream3DSceneTests", dependencies: ["Dream3DScene"]),
         .testTarget(name: "Dream3DMeshTests", dependencies: ["Dream3DMesh"]),
     ],
     swiftLanguageModes: [.v6],

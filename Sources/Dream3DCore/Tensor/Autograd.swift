@@ -24,7 +24,8 @@ public func withoutGrad<R>(_ body: () throws -> R) rethrows -> R {
 extension Tensor {
     /// Makes `output` a graph node computed from `inputs` when any of them requires gradients and
     /// grad mode is on; `backward` receives the output and adds its gradient into the inputs'.
-    static func record(_ output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) -> Void) -> Tensor {
+    /// Public so that modules with their own kernels (hash grid, volume compositing) join the graph.
+    public static func record(_ output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) -> Void) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return output }
         output.requiresGrad = true
         output.inputs = inputs
