@@ -3,3 +3,4 @@
 import Dream3DCore
 
 print("dream3d-bench \(dream3dVersion) on \(workerCount) cores")
+benchMarchingCubes()
