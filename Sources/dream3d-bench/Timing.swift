@@ -4,12 +4,17 @@ import Foundation
 
 /// The shortest wall-clock time of `runs` calls of `body`, in seconds, after one warm-up call.
 func bestTime(runs: Int = 5, _ body: () -> Void) -> Double {
-    body()
-    var best = Double.infinity
+    bestRun(runs: runs, body).seconds
+}
+
+/// The shortest of `runs` timed calls (after a warm-up) and the value that call returned.
+func bestRun<T>(runs: Int = 5, _ body: () throws -> T) rethrows -> (seconds: Double, value: T) {
+    var best = (seconds: Double.infinity, value: try body())
     for _ in 0..<runs {
         let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        let value = try body()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if seconds < best.seconds { best = (seconds, value) }
     }
     return best
 }
