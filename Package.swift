@@ -20,6 +20,8 @@ let package = Package(
         // System libraries (installed by scripts/install-deps.sh).
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
+        // Compiler intrinsics Swift cannot spell (cache prefetch), inlined into Swift kernels.
+        .target(name: "CIntrinsics"),
         // Camera math over GLM behind a C API, so Swift never sees C++ templates.
         .target(name: "CGLM", cxxSettings: [.unsafeFlags(["-O2"])]),
 
@@ -30,7 +32,7 @@ let package = Package(
         .target(name: "Dream3DModels", dependencies: ["Dream3DCore"]),
         // Cameras, hash-grid NeRF field, occupancy grid, ray marching, volume rendering, shading,
         // regularisers, and the analytic (signed-distance) renderer. Renders; knows no diffusion.
-        .target(name: "Dream3DScene", dependencies: ["Dream3DCore", "CGLM"]),
+        .target(name: "Dream3DScene", dependencies: ["Dream3DCore", "CGLM", "CIntrinsics"]),
         // Marching cubes, mesh clean-up, OBJ/MTL, PLY and GLB writers.
         .target(name: "Dream3DMesh", dependencies: ["Dream3DCore"]),
 

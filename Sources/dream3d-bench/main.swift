@@ -1,10 +1,19 @@
 // dream3d-bench — prints each performance figure of DESIGN.md §7 with its ratio to a peer or to the
-// machine's measured GEMM peak. Run with `make bench`. Figures are best-of-5 wall-clock times.
+// machine's measured GEMM peak. Run with `make bench`; `dream3d-bench conv hash` runs only the named
+// sections (gemm, conv, hash, mesh). Figures are best-of-5 wall-clock times after a warm-up.
 import Dream3DCore
+import Foundation
 
+let sections: [(name: String, run: () -> Void)] = [
+    ("gemm", { report("sgemm 1536³ (OpenBLAS)", String(format: "%.1f GFLOP/s", sgemmPeak), ratio: 1, to: "sgemm peak") }),
+    ("conv", { benchConvolution(peak: sgemmPeak) }),
+    ("hash", benchHashGrid),
+    ("mesh", benchMarchingCubes),
+]
+let requested = Array(CommandLine.arguments.dropFirst())
+if let unknown = requested.first(where: { name in !sections.contains { $0.name == name } }) {
+    print("dream3d-bench: unknown section \(unknown); sections: \(sections.map(\.name).joined(separator: ", "))")
+    exit(2)
+}
 print("dream3d-bench \(dream3dVersion) on \(workerCount) cores, OpenBLAS with \(blasThreadCount) threads")
-let peak = measureSGEMMPeak()
-report("sgemm 1536³ (OpenBLAS)", String(format: "%.1f GFLOP/s", peak), ratio: 1, to: "sgemm peak")
-benchConvolution(peak: peak)
-benchHashGrid()
-benchMarchingCubes()
+for section in sections where requested.isEmpty || requested.contains(section.name) { section.run() }

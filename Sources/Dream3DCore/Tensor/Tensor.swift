@@ -67,7 +67,7 @@ public final class Tensor {
     public var gradScalars: [Float] {
         get { storedGrad ?? [Float](repeating: 0, count: count) }
         _modify {
-            if storedGrad == nil { storedGrad = [Float](repeating: 0, count: count) }
+            if storedGrad == nil { storedGrad = zeroedStorage(count) }
             yield &storedGrad!
         }
         set { storedGrad = newValue }

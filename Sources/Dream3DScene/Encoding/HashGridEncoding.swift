@@ -7,10 +7,12 @@
 // (π₁ = 1 keeps neighbours along x in neighbouring slots: points sorted along rays then share cache
 // lines.) Differs: dense levels clamp corners at the grid edge where tiny-cuda-nn wraps with a modulo.
 //
-// Speed (DESIGN.md §6): the kernels run level-major — all points for one level, then the next — so
-// one level's table (2^19 × 2 floats = 4 MB) stays in cache, and the two cores take whole levels.
-// A level's table gradient is then written by one thread only, in point order: deterministic, with
-// no per-thread copies to reduce.
+// Speed (DESIGN.md §6): the kernels run level-major — many points for one level, then the next — so
+// one level's table lines stay in cache while they serve. Forward splits points between the cores;
+// backward gives each core whole levels, so a level's table gradient is written by one thread only,
+// in point order: deterministic, with no per-thread copies to reduce. Tables live on huge pages
+// (`zeroedStorage`), and each block of 32 points prefetches its corners' lines before using them.
+import CIntrinsics
 import Dream3DCore
 import Foundation
 
@@ -74,9 +76,10 @@ public final class HashGridEncoding {
             offset += size
         }
         self.levels = levels
-        params = Tensor.parameter([offset, configuration.featuresPerLevel],
-                                  scalars: generator.uniforms(offset * configuration.featuresPerLevel, in: -1e-4...1e-4),
-                                  name: "params")
+        var table = zeroedStorage(offset * configuration.featuresPerLevel)     // huge pages: random access
+        let initial = generator.uniforms(table.count, in: -1e-4...1e-4)
+        table.withUnsafeMutableBufferPointer { t in for i in 0..<t.count { t[i] = initial[i] } }
+        params = Tensor.parameter([offset, configuration.featuresPerLevel], scalars: table, name: "params")
     }
 
     /// Encodes positions [P, 3] (in [0, 1]³; clamped) → [P, levels·2]. Positions get no gradient.
@@ -84,26 +87,16 @@ public final class HashGridEncoding {
         precondition(positions.rank == 2 && positions.shape[1] == 3, "hash grid positions must be [P, 3], got \(positions.shape)")
         let params = self.params, levels = self.levels
         let points = positions.shape[0], L = levels.count, width = 2 * L
-        var perLevel = [Float](repeating: 0, count: L * points * 2)     // [L][P][2]: each thread writes its own levels
+        var features = [Float](repeating: 0, count: points * width)      // [P][L·2], the MLP's row layout
+        // Forward: chunks of points in parallel (no write conflicts), levels in turn within a chunk,
+        // so each level's table lines serve the whole chunk before the next level's are needed.
         positions.scalars.withUnsafeBufferPointer { xyz in
             params.scalars.withUnsafeBufferPointer { table in
-                perLevel.withUnsafeMutableBufferPointer { out in
+                features.withUnsafeMutableBufferPointer { out in
                     let xyz = xyz.baseAddress!, table = table.baseAddress!, out = out.baseAddress!
-                    parallelFor(L) { l in
-                        encodeLevel(levels[l], xyz, points, table, out + l * points * 2)
-                    }
-                }
-            }
-        }
-        var features = [Float](repeating: 0, count: points * width)      // [P][L·2], the MLP's row layout
-        perLevel.withUnsafeBufferPointer { src in
-            features.withUnsafeMutableBufferPointer { dst in
-                let src = src.baseAddress!, dst = dst.baseAddress!
-                parallelChunks(points, minChunk: 8192) { range in
-                    for p in range {
+                    parallelChunks(points, minChunk: 2048) { range in
                         for l in 0..<L {
-                            dst[p * width + 2 * l] = src[(l * points + p) * 2]
-                            dst[p * width + 2 * l + 1] = src[(l * points + p) * 2 + 1]
+                            encodeLevel(levels[l], xyz, range, table, out + 2 * l, stride: width)
                         }
                     }
                 }
@@ -125,51 +118,105 @@ public final class HashGridEncoding {
     }
 }
 
-/// The cell of `p` in `level`: its lower corner and the fractional position inside it.
-@inline(__always)
-private func cell(_ level: HashGridLevel, _ p: UnsafePointer<Float>) -> (UInt32, UInt32, UInt32, Float, Float, Float) {
-    let limit = Float(level.resolution - 2)           // the lower corner stays inside the grid
-    var fx = Swift.min(Swift.max(p[0], 0), 1) * level.scale + 0.5
-    var fy = Swift.min(Swift.max(p[1], 0), 1) * level.scale + 0.5
-    var fz = Swift.min(Swift.max(p[2], 0), 1) * level.scale + 0.5
-    let gx = Swift.min(fx.rounded(.down), limit), gy = Swift.min(fy.rounded(.down), limit), gz = Swift.min(fz.rounded(.down), limit)
-    fx -= gx; fy -= gy; fz -= gz
-    return (UInt32(gx), UInt32(gy), UInt32(gz), fx, fy, fz)
+/// Points per block in the kernels: a block's table slots are computed and their cache lines
+/// prefetched first, then the block is gathered (or scattered), so up to 4 × 32 misses are in flight
+/// at once instead of the few the out-of-order window finds by itself.
+private let blockSize = 32
+
+/// The 8 corner slots and trilinear weights of each point of a block, in one level.
+/// Corner c has bit 0 = x, bit 1 = y, bit 2 = z; x-neighbours (c, c + 1) sit in adjacent slots of a
+/// hashed table (π₁ = 1) and of a dense one, so one prefetch per pair serves both.
+private struct BlockCorners {
+    let slots = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize * 8)
+    let weights = UnsafeMutablePointer<Float>.allocate(capacity: blockSize * 8)
+
+    func deallocate() { slots.deallocate(); weights.deallocate() }
+
+    /// Fills corners of points `first ..< first + count`, prefetching their lines of `table`.
+    @inline(__always)
+    func locate(_ level: HashGridLevel, _ xyz: UnsafePointer<Float>, first: Int, count: Int,
+                table: UnsafePointer<Float>, forWriting: Bool) {
+        let limit = Float(level.resolution - 2), scale = level.scale
+        let r = UInt32(level.resolution), mask = UInt32(level.tableSize - 1)
+        for b in 0..<count {
+            let p = xyz + 3 * (first + b)
+            let px = Swift.min(Swift.max(p[0], 0), 1) * scale + 0.5
+            let py = Swift.min(Swift.max(p[1], 0), 1) * scale + 0.5
+            let pz = Swift.min(Swift.max(p[2], 0), 1) * scale + 0.5
+            // Truncation is floor here (positions ≥ 0) and avoids a libm call.
+            let lx = Swift.min(Float(Int32(px)), limit), ly = Swift.min(Float(Int32(py)), limit), lz = Swift.min(Float(Int32(pz)), limit)
+            let fx = px - lx, fy = py - ly, fz = pz - lz
+            let x = UInt32(lx), y = UInt32(ly), z = UInt32(lz)
+            // Slots of the four x-pairs' lower corners, for (y, z) = (0,0), (1,0), (0,1), (1,1).
+            var pair: (UInt32, UInt32, UInt32, UInt32)
+            if level.isDense {
+                let row = x &+ y &* r &+ z &* r &* r
+                pair = (row, row &+ r, row &+ r &* r, row &+ r &+ r &* r)
+            } else {
+                let y0 = y &* 2_654_435_761, y1 = (y &+ 1) &* 2_654_435_761
+                let z0 = z &* 805_459_861, z1 = (z &+ 1) &* 805_459_861
+                pair = (y0 ^ z0, y1 ^ z0, y0 ^ z1, y1 ^ z1)
+            }
+            let wy0 = 1 - fy, wz0 = 1 - fz, wx0 = 1 - fx
+            let yz: (Float, Float, Float, Float) = (wy0 * wz0, fy * wz0, wy0 * fz, fy * fz)
+            let s = slots + 8 * b, w = weights + 8 * b
+            for k in 0..<4 {
+                let key: UInt32, weight: Float
+                switch k {
+                case 0: key = pair.0; weight = yz.0
+                case 1: key = pair.1; weight = yz.1
+                case 2: key = pair.2; weight = yz.2
+                default: key = pair.3; weight = yz.3
+                }
+                let lower = level.isDense ? key : (x ^ key) & mask
+                let upper = level.isDense ? key &+ 1 : ((x &+ 1) ^ key) & mask
+                s[2 * k] = Int32(bitPattern: lower)
+                s[2 * k + 1] = Int32(bitPattern: upper)
+                w[2 * k] = wx0 * weight
+                w[2 * k + 1] = fx * weight
+                if forWriting { d3d_prefetch_write(table + 2 * Int(lower)) } else { d3d_prefetch_read(table + 2 * Int(lower)) }
+            }
+        }
+    }
 }
 
-/// out[p] = Σ over the 8 corners of trilinear weight × table entry, for one level.
-private func encodeLevel(_ level: HashGridLevel, _ xyz: UnsafePointer<Float>, _ points: Int,
-                         _ table: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
-    let base = table + 2 * level.offset
-    for p in 0..<points {
-        let (x, y, z, fx, fy, fz) = cell(level, xyz + 3 * p)
-        var f0: Float = 0, f1: Float = 0
-        for corner in 0..<8 {
-            let cx = corner & 1, cy = (corner >> 1) & 1, cz = corner >> 2
-            let w = (cx == 1 ? fx : 1 - fx) * (cy == 1 ? fy : 1 - fy) * (cz == 1 ? fz : 1 - fz)
-            let entry = base + 2 * level.slot(x + UInt32(cx), y + UInt32(cy), z + UInt32(cz))
-            f0 += w * entry[0]
-            f1 += w * entry[1]
+/// out[p·stride] = Σ over the 8 corners of trilinear weight × table entry, for one level and the
+/// points in `range`.
+private func encodeLevel(_ level: HashGridLevel, _ xyz: UnsafePointer<Float>, _ range: Range<Int>,
+                         _ table: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, stride: Int) {
+    let base = table + 2 * level.offset, corners = BlockCorners()
+    defer { corners.deallocate() }
+    for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: blockSize) {
+        let count = Swift.min(blockSize, range.upperBound - first)
+        corners.locate(level, xyz, first: first, count: count, table: base, forWriting: false)
+        for b in 0..<count {
+            var f0: Float = 0, f1: Float = 0
+            for c in 0..<8 {
+                let w = corners.weights[8 * b + c], entry = base + 2 * Int(corners.slots[8 * b + c])
+                f0 += w * entry[0]
+                f1 += w * entry[1]
+            }
+            out[(first + b) * stride] = f0
+            out[(first + b) * stride + 1] = f1
         }
-        out[2 * p] = f0
-        out[2 * p + 1] = f1
     }
 }
 
 /// table gradient += trilinear weight × dOut, for one level, points in order.
 private func scatterLevelGradient(_ level: HashGridLevel, _ xyz: UnsafePointer<Float>, _ points: Int,
                                   _ dy: UnsafePointer<Float>, stride: Int, _ grad: UnsafeMutablePointer<Float>) {
-    let base = grad + 2 * level.offset
-    for p in 0..<points {
-        let g0 = dy[p * stride], g1 = dy[p * stride + 1]
-        if g0 == 0 && g1 == 0 { continue }
-        let (x, y, z, fx, fy, fz) = cell(level, xyz + 3 * p)
-        for corner in 0..<8 {
-            let cx = corner & 1, cy = (corner >> 1) & 1, cz = corner >> 2
-            let w = (cx == 1 ? fx : 1 - fx) * (cy == 1 ? fy : 1 - fy) * (cz == 1 ? fz : 1 - fz)
-            let entry = base + 2 * level.slot(x + UInt32(cx), y + UInt32(cy), z + UInt32(cz))
-            entry[0] += w * g0
-            entry[1] += w * g1
+    let base = grad + 2 * level.offset, corners = BlockCorners()
+    defer { corners.deallocate() }
+    for first in Swift.stride(from: 0, to: points, by: blockSize) {
+        let count = Swift.min(blockSize, points - first)
+        corners.locate(level, xyz, first: first, count: count, table: base, forWriting: true)
+        for b in 0..<count {
+            let g0 = dy[(first + b) * stride], g1 = dy[(first + b) * stride + 1]
+            for c in 0..<8 {
+                let w = corners.weights[8 * b + c], entry = base + 2 * Int(corners.slots[8 * b + c])
+                entry[0] += w * g0
+                entry[1] += w * g1
+            }
         }
     }
 }

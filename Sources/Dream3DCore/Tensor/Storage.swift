@@ -1,0 +1,30 @@
+// Storage.swift — how large float buffers are allocated. Buffers of several megabytes are accessed
+// at random by the hash grid (its tables and their gradients); on 4 KB pages every such access also
+// misses the TLB. Asking Linux for transparent huge pages (2 MB) on those buffers, before their first
+// touch, removes those misses. Elsewhere, and for small buffers, this is a plain zeroed array.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Buffers at least this large are advised to use huge pages.
+let hugePageThreshold = 4 << 20
+
+/// `count` zeros; large buffers backed by transparent huge pages where the system offers them.
+public func zeroedStorage(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if let base = buffer.baseAddress, count * MemoryLayout<Float>.stride >= hugePageThreshold {
+            adviseHugePages(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Float>.stride)
+        }
+        buffer.baseAddress?.initialize(repeating: 0, count: count)
+        initialized = count
+    }
+}
+
+/// madvise(MADV_HUGEPAGE) over the 2 MB-aligned part of the range; a no-op where unsupported.
+private func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
+    #if os(Linux)
+    let page = 2 << 20, start = (Int(bitPattern: base) + page - 1) / page * page
+    let end = (Int(bitPattern: base) + bytes) / page * page
+    if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 14) }   // 14 = MADV_HUGEPAGE
+    #endif
+}
