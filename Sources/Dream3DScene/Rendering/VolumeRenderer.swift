@@ -1,0 +1,90 @@
+// VolumeRenderer.swift — one image of the field from one camera, on the tape (DESIGN.md §2):
+// rays → marched samples (occupancy grid skips empty cells) → densities without gradients, to find
+// where each ray's transmittance falls below a threshold (early termination) → the field with
+// gradients on the surviving samples only → shading → compositing → background.
+import Dream3DCore
+
+/// A rendered image and what the losses need from it.
+public struct Render {
+    /// [1, 3, H, W] colour composited over the background (NCHW, for the 2D prior).
+    public var image: Tensor
+    /// [R] accumulated opacity per ray (pixel), row-major.
+    public var opacity: Tensor
+    /// [R] expected distance along the ray.
+    public var depth: Tensor
+    /// [S] compositing weights of the samples that were evaluated.
+    public var weights: Tensor
+    /// [S, 3] unit normals when the shading needed them.
+    public var normals: Tensor?
+    public var samples: RaySamples
+    /// [S, 3] flat: each sample's ray direction (for the orientation loss).
+    public var sampleDirections: [Float]
+    /// Samples the marcher produced before early termination pruned them.
+    public var marchedSampleCount: Int
+}
+
+public final class VolumeRenderer {
+    public let field: NeRFField
+    public let occupancy: OccupancyGrid
+    public var marcher: RayMarcher
+    /// Samples behind a transmittance below this are not evaluated (nerfacc's early_stop_eps).
+    public var earlyTermination: Float = 1e-4
+
+    public init(field: NeRFField, marcher: RayMarcher = RayMarcher(), occupancyResolution: Int = 64) {
+        self.field = field
+        var marcher = marcher
+        marcher.radius = field.configuration.radius
+        self.marcher = marcher
+        occupancy = OccupancyGrid(resolution: occupancyResolution, radius: field.configuration.radius)
+    }
+
+    /// Re-probes the occupancy grid with the current field (call every ~16 training steps).
+    public func updateOccupancy(using generator: inout SeededGenerator) {
+        occupancy.update(density: { points in withoutGrad { self.field.density(points).scalars } },
+                         stepSize: marcher.stepSize, using: &generator)
+    }
+
+    /// Renders `camera`'s view. `jitter` draws one random step offset per ray from `generator`.
+    public func render(_ camera: Camera, shading: ShadingMode, lighting: Lighting, background: Background,
+                       jitter: Bool = true, using generator: inout SeededGenerator) -> Render {
+        let rays = camera.rays()
+        let marched = marcher.march(rays, occupancy: occupancy, offsets: jitter ? generator.uniforms(rays.count) : nil)
+        let samples = terminatedEarly(marched)
+        let evaluated = field(samples.points, normals: shading != .albedo)
+        let colors = shade(albedo: evaluated.albedo, normals: evaluated.normals, points: samples.points, lighting: lighting, mode: shading)
+        let composited = composite(density: evaluated.density, color: colors, samples: samples)
+        let behind = background.colors(directions: rays.directions)
+        let transparency = 1 - composited.opacity.reshaped([rays.count, 1])
+        let pixels = composited.color + transparency * behind                              // [R, 3]
+        let image = pixels.reshaped([camera.height, camera.width, 3]).permuted([2, 0, 1]).reshaped([1, 3, camera.height, camera.width])
+        var directions = [Float](repeating: 0, count: samples.count * 3)
+        for r in 0..<samples.rayCount { for i in samples.rayStarts[r]..<samples.rayStarts[r + 1] { for a in 0..<3 {
+            directions[3 * i + a] = rays.directions[3 * r + a]
+        } } }
+        return Render(image: image, opacity: composited.opacity, depth: composited.depth, weights: composited.weights,
+                      normals: evaluated.normals, samples: samples, sampleDirections: directions, marchedSampleCount: marched.count)
+    }
+
+    /// Drops each ray's samples behind the point where its transmittance (from densities evaluated
+    /// without gradients) falls below `earlyTermination`.
+    func terminatedEarly(_ samples: RaySamples) -> RaySamples {
+        guard earlyTermination > 0, samples.count > 0 else { return samples }
+        let sigma = withoutGrad { field.density(samples.points).scalars }
+        var kept = RaySamples(rayStarts: [0], t: [], delta: [], points: [])
+        kept.t.reserveCapacity(samples.count)
+        for r in 0..<samples.rayCount {
+            var transmittance: Float = 1
+            for i in samples.rayStarts[r]..<samples.rayStarts[r + 1] {
+                if transmittance < earlyTermination { break }
+                kept.t.append(samples.t[i])
+                kept.delta.append(samples.delta[i])
+                kept.points += samples.points[(3 * i)..<(3 * i + 3)]
+                transmittance *= exp(-sigma[i] * samples.delta[i])
+            }
+            kept.rayStarts.append(kept.t.count)
+        }
+        return kept
+    }
+}
+
+import Foundation
