@@ -54,8 +54,8 @@ struct HashGridLevel {
 /// features [P, levels · featuresPerLevel], level l's features at columns l·F ..< (l+1)·F.
 public final class HashGridEncoding {
     public let configuration: HashGridConfiguration
-    /// All levels' tables, level after level: [entries, featuresPerLevel]. Checkpoint name "params"
-    /// (tiny-cuda-nn's, so the layout reads the same in both).
+    /// All levels' tables, level after level: [entries, featuresPerLevel]. Checkpoint name
+    /// "encoding.params" (tiny-cuda-nn's "params", so the layout reads the same in both).
     public let params: Tensor
     let levels: [HashGridLevel]
 
@@ -79,7 +79,7 @@ public final class HashGridEncoding {
         var table = zeroedStorage(offset * configuration.featuresPerLevel)     // huge pages: random access
         let initial = generator.uniforms(table.count, in: -1e-4...1e-4)
         table.withUnsafeMutableBufferPointer { t in for i in 0..<t.count { t[i] = initial[i] } }
-        params = Tensor.parameter([offset, configuration.featuresPerLevel], scalars: table, name: "params")
+        params = Tensor.parameter([offset, configuration.featuresPerLevel], scalars: table, name: "encoding.params")
     }
 
     /// Encodes positions [P, 3] (in [0, 1]³; clamped) → [P, levels·2]. Positions get no gradient.

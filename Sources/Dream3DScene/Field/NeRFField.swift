@@ -43,17 +43,15 @@ public final class NeRFField {
         self.configuration = configuration
         encoding = HashGridEncoding(configuration.encoding, generator: &generator)
         let width = configuration.encoding.outputDimension
-        densityNetwork = VanillaMLP(inputs: width, outputs: 1, hiddenWidth: configuration.hiddenWidth,
+        densityNetwork = VanillaMLP(name: "density_network", inputs: width, outputs: 1, hiddenWidth: configuration.hiddenWidth,
                                     hiddenLayers: configuration.hiddenLayers, generator: &generator)
-        featureNetwork = VanillaMLP(inputs: width, outputs: 3, hiddenWidth: configuration.hiddenWidth,
+        featureNetwork = VanillaMLP(name: "feature_network", inputs: width, outputs: 3, hiddenWidth: configuration.hiddenWidth,
                                     hiddenLayers: configuration.hiddenLayers, generator: &generator)
     }
 
     /// Every trainable tensor under its checkpoint name (threestudio's module paths).
     public var parameters: [(name: String, tensor: Tensor)] {
-        [("encoding.params", encoding.params)]
-            + densityNetwork.weights.map { ("density_network.\($0.name!)", $0) }
-            + featureNetwork.weights.map { ("feature_network.\($0.name!)", $0) }
+        ([encoding.params] + densityNetwork.weights + featureNetwork.weights).map { ($0.name!, $0) }
     }
 
     /// Density, albedo and (optionally) normals at world points [P, 3] (flat, x y z per point).

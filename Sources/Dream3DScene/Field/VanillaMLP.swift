@@ -5,15 +5,16 @@
 import Dream3DCore
 
 public final class VanillaMLP {
-    /// Layer weights, input layer first; checkpoint names "layers.<i>.weight".
+    /// Layer weights, input layer first, named "<name>.layers.<i>.weight" (full checkpoint paths:
+    /// the optimiser keys its state by them).
     public let weights: [Tensor]
 
-    public init(inputs: Int, outputs: Int, hiddenWidth: Int = 64, hiddenLayers: Int = 1, generator: inout SeededGenerator) {
+    public init(name: String, inputs: Int, outputs: Int, hiddenWidth: Int = 64, hiddenLayers: Int = 1, generator: inout SeededGenerator) {
         let widths = [inputs] + Array(repeating: hiddenWidth, count: hiddenLayers) + [outputs]
         weights = (0..<(widths.count - 1)).map { i in
             let bound = 1 / Float(widths[i]).squareRoot()
             return Tensor.parameter([widths[i + 1], widths[i]], scalars: generator.uniforms(widths[i + 1] * widths[i], in: -bound...bound),
-                                    name: "layers.\(i).weight")
+                                    name: "\(name).layers.\(i).weight")
         }
     }
 

@@ -24,9 +24,9 @@ public enum Background {
 public final class BackgroundNetwork {
     public let network: VanillaMLP
     public init(generator: inout SeededGenerator) {
-        network = VanillaMLP(inputs: 3, outputs: 3, hiddenWidth: 16, hiddenLayers: 2, generator: &generator)
+        network = VanillaMLP(name: "background", inputs: 3, outputs: 3, hiddenWidth: 16, hiddenLayers: 2, generator: &generator)
     }
-    public var parameters: [(name: String, tensor: Tensor)] { network.weights.map { ("background.\($0.name!)", $0) } }
+    public var parameters: [(name: String, tensor: Tensor)] { network.weights.map { ($0.name!, $0) } }
     /// directions [R, 3] → colours [R, 3] in (0, 1).
     public func callAsFunction(_ directions: Tensor) -> Tensor { network(directions).sigmoid() }
 }
