@@ -1,6 +1,6 @@
 // dream3d-bench — prints each performance figure of DESIGN.md §7 with its ratio to a peer or to the
 // machine's measured GEMM peak. Run with `make bench`; `dream3d-bench conv hash` runs only the named
-// sections (gemm, conv, hash, mesh). Figures are best-of-5 wall-clock times after a warm-up.
+// sections (gemm, conv, hash, render, mesh). Figures are best-of-5 wall-clock times after a warm-up.
 import Dream3DCore
 import Foundation
 
@@ -8,6 +8,7 @@ let sections: [(name: String, run: () -> Void)] = [
     ("gemm", { report("sgemm 1536³ (OpenBLAS)", String(format: "%.1f GFLOP/s", sgemmPeak), ratio: 1, to: "sgemm peak") }),
     ("conv", { benchConvolution(peak: sgemmPeak) }),
     ("hash", benchHashGrid),
+    ("render", benchRender),
     ("mesh", benchMarchingCubes),
 ]
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -12,7 +12,7 @@ extension Tensor {
     ) -> Tensor {
         let shape = a.shape == b.shape ? a.shape : broadcastShape(a.shape, b.shape)
         let n = shape.reduce(1, *)
-        var out = [Float](repeating: 0, count: n)
+        var out = zeroedStorage(n)
         let loop = StridedLoop(shape: shape, strides: [broadcastStrides(a.shape, to: shape), broadcastStrides(b.shape, to: shape)])
         a.scalars.withUnsafeBufferPointer { x in
             b.scalars.withUnsafeBufferPointer { y in
@@ -28,8 +28,8 @@ extension Tensor {
         }
         return record(Tensor(shape: shape, scalars: out), inputs: [a, b]) { out in
             let dy = out.gradScalars
-            var gradA = [Float](repeating: 0, count: a.requiresGrad ? n : 0)
-            var gradB = [Float](repeating: 0, count: b.requiresGrad ? n : 0)
+            var gradA = zeroedStorage(a.requiresGrad ? n : 0)
+            var gradB = zeroedStorage(b.requiresGrad ? n : 0)
             a.scalars.withUnsafeBufferPointer { x in
                 b.scalars.withUnsafeBufferPointer { y in
                     loop.forEach2 { i, ia, ib in

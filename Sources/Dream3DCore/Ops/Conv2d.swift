@@ -97,7 +97,7 @@ extension Tensor {
                                     strideY: stride, strideX: stride, padY: padding, padX: padding, columnBudget: columnBudget)
         precondition(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
         if let bias { precondition(bias.shape == [g.outChannels], "conv2d: bias \(bias.shape) for \(g.outChannels) channels") }
-        var out = [Float](repeating: 0, count: g.batch * g.outChannels * g.pixels)
+        var out = zeroedStorage(g.batch * g.outChannels * g.pixels)
         x.scalars.withUnsafeBufferPointer { xs in
             weight.scalars.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { y in

@@ -7,7 +7,7 @@ extension Tensor {
     @inline(__always)
     func map(_ f: @escaping (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
         let x = self, n = count
-        var out = [Float](repeating: 0, count: n)
+        var out = zeroedStorage(n)
         x.scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 let src = src.baseAddress!, dst = dst.baseAddress!

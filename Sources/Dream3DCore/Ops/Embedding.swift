@@ -6,7 +6,7 @@ extension Tensor {
     public static func embedding(_ ids: [Int], table: Tensor) -> Tensor {
         precondition(table.rank == 2, "embedding table must be [vocabulary, dim], got \(table.shape)")
         let v = table.shape[0], d = table.shape[1]
-        var out = [Float](repeating: 0, count: ids.count * d)
+        var out = zeroedStorage(ids.count * d)
         for (row, id) in ids.enumerated() {
             precondition(id >= 0 && id < v, "token id \(id) outside a vocabulary of \(v)")
             for j in 0..<d { out[row * d + j] = table.scalars[id * d + j] }

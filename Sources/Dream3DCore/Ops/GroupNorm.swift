@@ -13,10 +13,10 @@ extension Tensor {
         let m = perGroup * spatial
         if let weight { precondition(weight.shape == [c], "group_norm: weight \(weight.shape) for \(c) channels") }
         if let bias { precondition(bias.shape == [c], "group_norm: bias \(bias.shape) for \(c) channels") }
-        let gamma = weight?.scalars ?? [Float](repeating: 1, count: c), beta = bias?.scalars ?? [Float](repeating: 0, count: c)
-        var normalized = [Float](repeating: 0, count: x.count)       // x̂, kept for backward
-        var rstd = [Float](repeating: 0, count: n * groups)
-        var out = [Float](repeating: 0, count: x.count)
+        let gamma = weight?.scalars ?? [Float](repeating: 1, count: c), beta = bias?.scalars ?? zeroedStorage(c)
+        var normalized = zeroedStorage(x.count)       // x̂, kept for backward
+        var rstd = zeroedStorage(n * groups)
+        var out = zeroedStorage(x.count)
         x.scalars.withUnsafeBufferPointer { xs in
             normalized.withUnsafeMutableBufferPointer { xh in
                 out.withUnsafeMutableBufferPointer { y in

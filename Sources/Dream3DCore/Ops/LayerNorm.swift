@@ -7,10 +7,10 @@ extension Tensor {
         let d = x.shape.last ?? 1, rows = x.count / max(1, d)
         if let weight { precondition(weight.shape == [d], "layer_norm: weight \(weight.shape) for rows of \(d)") }
         if let bias { precondition(bias.shape == [d], "layer_norm: bias \(bias.shape) for rows of \(d)") }
-        let gamma = weight?.scalars ?? [Float](repeating: 1, count: d), beta = bias?.scalars ?? [Float](repeating: 0, count: d)
-        var normalized = [Float](repeating: 0, count: x.count)
-        var rstd = [Float](repeating: 0, count: rows)
-        var out = [Float](repeating: 0, count: x.count)
+        let gamma = weight?.scalars ?? [Float](repeating: 1, count: d), beta = bias?.scalars ?? zeroedStorage(d)
+        var normalized = zeroedStorage(x.count)
+        var rstd = zeroedStorage(rows)
+        var out = zeroedStorage(x.count)
         x.scalars.withUnsafeBufferPointer { xs in
             normalized.withUnsafeMutableBufferPointer { xh in
                 out.withUnsafeMutableBufferPointer { y in

@@ -10,13 +10,13 @@ extension Tensor {
         precondition(b.shape[b.rank - 2] == k, "matmul inner extents differ: \(a.shape) · \(b.shape)")
         if b.rank == 2 {
             let rows = a.count / k
-            let out = Tensor(shape: Array(a.shape.dropLast()) + [n], scalars: [Float](repeating: 0, count: rows * n))
+            let out = Tensor(shape: Array(a.shape.dropLast()) + [n], scalars: zeroedStorage(rows * n))
             batchedProduct(a, b, out, batches: 1, m: rows, n: n, k: k)
             return record(out, inputs: [a, b]) { y in matmulBackward(a, b, y, batches: 1, m: rows, n: n, k: k) }
         }
         precondition(a.shape.dropLast(2) == b.shape.dropLast(2), "matmul batch axes differ: \(a.shape) · \(b.shape)")
         let batches = a.shape.dropLast(2).reduce(1, *)
-        let out = Tensor(shape: Array(a.shape.dropLast()) + [n], scalars: [Float](repeating: 0, count: batches * m * n))
+        let out = Tensor(shape: Array(a.shape.dropLast()) + [n], scalars: zeroedStorage(batches * m * n))
         batchedProduct(a, b, out, batches: batches, m: m, n: n, k: k)
         return record(out, inputs: [a, b]) { y in matmulBackward(a, b, y, batches: batches, m: m, n: n, k: k) }
     }
@@ -70,7 +70,7 @@ extension Tensor {
         precondition(weight.rank == 2 && x.shape.last == weight.shape[1],
                      "linear: input \(x.shape) does not fit weight \(weight.shape)")
         let outFeatures = weight.shape[0], inFeatures = weight.shape[1], rows = x.count / inFeatures
-        var out = [Float](repeating: 0, count: rows * outFeatures)
+        var out = zeroedStorage(rows * outFeatures)
         if let bias {
             precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) for \(outFeatures) outputs")
             for r in 0..<rows { for o in 0..<outFeatures { out[r * outFeatures + o] = bias.scalars[o] } }

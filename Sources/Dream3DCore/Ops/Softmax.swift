@@ -5,7 +5,7 @@ extension Tensor {
     /// Softmax over the last axis. Entries of −∞ (masked) get probability 0.
     public func softmax() -> Tensor {
         let d = shape.last ?? 1, rows = count / max(1, d)
-        var out = [Float](repeating: 0, count: count)
+        var out = zeroedStorage(count)
         scalars.withUnsafeBufferPointer { xs in
             out.withUnsafeMutableBufferPointer { ys in
                 let xs = xs.baseAddress!, ys = ys.baseAddress!

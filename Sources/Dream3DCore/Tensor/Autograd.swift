@@ -50,10 +50,11 @@ extension Tensor {
         }
         for node in order.reversed() {
             guard let backwardFunction = node.backwardFunction else { continue }
-            if node.storedGrad != nil { backwardFunction(node) }
+            if node.gradIsCurrent { backwardFunction(node) }
             node.backwardFunction = nil
             node.inputs = []
             node.storedGrad = nil      // interior gradients are not kept (PyTorch's default)
+            node.gradIsCurrent = false
         }
     }
 

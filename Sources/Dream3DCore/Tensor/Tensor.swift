@@ -17,7 +17,11 @@ public final class Tensor {
     /// Human-readable name (parameters carry their checkpoint key here).
     public var name: String?
 
+    /// The gradient buffer; kept across `zeroGrad()` (which only marks it stale) so that large
+    /// parameters, like the hash grid's 50 MB of tables, are not re-allocated and page-faulted each step.
     var storedGrad: [Float]?
+    /// Whether `storedGrad` holds the current gradient (false: it is stale and reads as zeros).
+    var gradIsCurrent = false
     /// The tensors this one was computed from (empty for leaves and after `backward` released the graph).
     var inputs: [Tensor] = []
     /// Adds this tensor's gradient into its inputs' gradients; nil for leaves.
@@ -65,21 +69,29 @@ public final class Tensor {
     /// The gradient of the last `backward` with respect to this tensor, zeros if none reached it.
     /// Writes go straight to the buffer: backward kernels accumulate with `+=`.
     public var gradScalars: [Float] {
-        get { storedGrad ?? [Float](repeating: 0, count: count) }
+        get { gradIsCurrent ? storedGrad! : [Float](repeating: 0, count: count) }
         _modify {
-            if storedGrad == nil { storedGrad = zeroedStorage(count) }
+            if storedGrad == nil {
+                storedGrad = zeroedStorage(count)
+            } else if !gradIsCurrent {
+                storedGrad!.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            }
+            gradIsCurrent = true
             yield &storedGrad!
         }
-        set { storedGrad = newValue }
+        set {
+            storedGrad = newValue
+            gradIsCurrent = true
+        }
     }
 
     /// The gradient as a tensor of the same shape (zeros if none).
     public var grad: Tensor { Tensor(shape: shape, scalars: gradScalars) }
     /// Whether a gradient has been accumulated since the last `zeroGrad()`.
-    public var hasGrad: Bool { storedGrad != nil }
+    public var hasGrad: Bool { gradIsCurrent }
 
-    /// Forgets the accumulated gradient.
-    public func zeroGrad() { storedGrad = nil }
+    /// Forgets the accumulated gradient (the buffer is kept and cleared on the next accumulation).
+    public func zeroGrad() { gradIsCurrent = false }
 
     /// A copy of the values that takes no part in differentiation (PyTorch's `detach`).
     public func detached() -> Tensor { Tensor(shape: shape, scalars: scalars) }

@@ -30,8 +30,8 @@ public struct SphereTracer: Sendable {
         fine.width *= k
         fine.height *= k
         let rays = fine.rays(), pixels = rays.count
-        var color = [Float](repeating: 0, count: pixels * 3), hit = [Float](repeating: 0, count: pixels)
-        var depth = [Float](repeating: 0, count: pixels)
+        var color = zeroedStorage(pixels * 3), hit = zeroedStorage(pixels)
+        var depth = zeroedStorage(pixels)
         color.withUnsafeMutableBufferPointer { c in
             hit.withUnsafeMutableBufferPointer { h in
                 depth.withUnsafeMutableBufferPointer { d in
@@ -75,8 +75,8 @@ public struct SphereTracer: Sendable {
 
     /// Average-pools k×k blocks of the traced buffers into the output tensors.
     private func pooled(color: [Float], hit: [Float], depth: [Float], width: Int, height: Int, factor k: Int) -> AnalyticRender {
-        var image = [Float](repeating: 0, count: 3 * width * height), opacity = [Float](repeating: 0, count: width * height)
-        var meanDepth = [Float](repeating: 0, count: width * height)
+        var image = zeroedStorage(3 * width * height), opacity = zeroedStorage(width * height)
+        var meanDepth = zeroedStorage(width * height)
         let fineWidth = width * k, share = 1 / Float(k * k)
         for y in 0..<height { for x in 0..<width {
             var hits: Float = 0, depthSum: Float = 0

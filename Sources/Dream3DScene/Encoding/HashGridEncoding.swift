@@ -8,9 +8,9 @@
 // lines.) Differs: dense levels clamp corners at the grid edge where tiny-cuda-nn wraps with a modulo.
 //
 // Speed (DESIGN.md §6): the kernels run level-major — many points for one level, then the next — so
-// one level's table lines stay in cache while they serve. Forward splits points between the cores;
-// backward gives each core whole levels, so a level's table gradient is written by one thread only,
-// in point order: deterministic, with no per-thread copies to reduce. Tables live on huge pages
+// one level's table lines stay in cache while they serve. Both directions give each core whole levels;
+// in backward a level's table gradient is then written by one thread only, in point order:
+// deterministic, with no per-thread copies to reduce. Tables live on huge pages
 // (`zeroedStorage`), and each block of 32 points prefetches its corners' lines before using them.
 import CIntrinsics
 import Dream3DCore
@@ -87,18 +87,26 @@ public final class HashGridEncoding {
         precondition(positions.rank == 2 && positions.shape[1] == 3, "hash grid positions must be [P, 3], got \(positions.shape)")
         let params = self.params, levels = self.levels
         let points = positions.shape[0], L = levels.count, width = 2 * L
-        var features = [Float](repeating: 0, count: points * width)      // [P][L·2], the MLP's row layout
-        // Forward: chunks of points in parallel (no write conflicts), levels in turn within a chunk,
-        // so each level's table lines serve the whole chunk before the next level's are needed.
+        // Forward: each thread takes whole levels, so it works in one 4 MB table at a time (all 16
+        // tables, 50 MB, exceed the L3 cache), writing a level-major buffer; rows are formed after.
+        var perLevel = zeroedStorage(L * points * 2)
         positions.scalars.withUnsafeBufferPointer { xyz in
             params.scalars.withUnsafeBufferPointer { table in
-                features.withUnsafeMutableBufferPointer { out in
+                perLevel.withUnsafeMutableBufferPointer { out in
                     let xyz = xyz.baseAddress!, table = table.baseAddress!, out = out.baseAddress!
-                    parallelChunks(points, minChunk: 2048) { range in
-                        for l in 0..<L {
-                            encodeLevel(levels[l], xyz, range, table, out + 2 * l, stride: width)
-                        }
-                    }
+                    parallelFor(L) { l in encodeLevel(levels[l], xyz, 0..<points, table, out + l * points * 2, stride: 2) }
+                }
+            }
+        }
+        var features = zeroedStorage(points * width)                     // [P][L·2], the MLP's row layout
+        perLevel.withUnsafeBufferPointer { src in
+            features.withUnsafeMutableBufferPointer { dst in
+                let src = src.baseAddress!, dst = dst.baseAddress!
+                parallelChunks(points, minChunk: 8192) { range in
+                    for p in range { for l in 0..<L {
+                        dst[p * width + 2 * l] = src[(l * points + p) * 2]
+                        dst[p * width + 2 * l + 1] = src[(l * points + p) * 2 + 1]
+                    } }
                 }
             }
         }

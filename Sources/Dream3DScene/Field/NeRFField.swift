@@ -71,7 +71,7 @@ public final class NeRFField {
     /// −∇σ/|∇σ| by central differences: the six offset batches are evaluated as one.
     func normals(_ points: [Float]) -> Tensor {
         let count = points.count / 3, h = configuration.normalStep, r = configuration.radius
-        var offset = [Float](repeating: 0, count: 6 * points.count)      // [6][P][3]: +x, −x, +y, −y, +z, −z
+        var offset = zeroedStorage(6 * points.count)      // [6][P][3]: +x, −x, +y, −y, +z, −z
         for k in 0..<6 {
             let axis = k / 2, sign: Float = k % 2 == 0 ? 1 : -1
             for p in 0..<count { for a in 0..<3 {

@@ -19,7 +19,7 @@ public final class OccupancyGrid {
     public init(resolution: Int = 64, radius: Float = 1) {
         self.resolution = resolution
         self.radius = radius
-        values = [Float](repeating: 0, count: resolution * resolution * resolution)
+        values = zeroedStorage(resolution * resolution * resolution)
         occupied = [Bool](repeating: true, count: resolution * resolution * resolution)
     }
 
@@ -31,7 +31,7 @@ public final class OccupancyGrid {
     public func update(density: ([Float]) -> [Float], stepSize: Float, using generator: inout SeededGenerator) {
         let n = resolution, cells = n * n * n, cellSize = 2 * radius / Float(n)
         let jitter = generator.uniforms(3 * cells)
-        var points = [Float](repeating: 0, count: 3 * cells)
+        var points = zeroedStorage(3 * cells)
         for cell in 0..<cells {
             let index = [cell % n, (cell / n) % n, cell / (n * n)]
             for a in 0..<3 { points[3 * cell + a] = -radius + (Float(index[a]) + jitter[3 * cell + a]) * cellSize }

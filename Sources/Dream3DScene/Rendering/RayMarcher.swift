@@ -26,7 +26,9 @@ public struct RayMarcher: Codable, Sendable, Equatable {
                     if occupancy?.isOccupied(x.x, x.y, x.z) ?? true {
                         samples.t.append(t)
                         samples.delta.append(step)
-                        samples.points += [x.x, x.y, x.z]
+                        samples.points.append(x.x)
+                        samples.points.append(x.y)
+                        samples.points.append(x.z)
                     }
                     t += step
                 }

@@ -49,7 +49,7 @@ public func shade(albedo: Tensor, normals: Tensor?, points: [Float], lighting: L
     guard mode != .albedo else { return albedo }
     guard let normals else { preconditionFailure("shading mode \(mode) needs normals") }
     let count = albedo.shape[0]
-    var toLight = [Float](repeating: 0, count: count * 3)
+    var toLight = zeroedStorage(count * 3)
     for s in 0..<count {
         var l = lighting.position - SIMD3(points[3 * s], points[3 * s + 1], points[3 * s + 2])
         l /= max(1e-6, (l * l).sum().squareRoot())

@@ -42,8 +42,8 @@ public func composite(density: Tensor, color: Tensor, samples: RaySamples) -> Co
     let S = samples.count, R = samples.rayCount
     precondition(density.shape == [S] && color.shape == [S, 3], "composite: density \(density.shape), colour \(color.shape) for \(S) samples")
     // Packed output: colour [R·3], opacity [R], depth [R], weights [S]; one graph node, sliced below.
-    var packed = [Float](repeating: 0, count: 5 * R + S)
-    var transmittanceAfter = [Float](repeating: 0, count: S)          // Tᵢ₊₁, kept for backward
+    var packed = zeroedStorage(5 * R + S)
+    var transmittanceAfter = zeroedStorage(S)          // Tᵢ₊₁, kept for backward
     density.scalars.withUnsafeBufferPointer { sigma in
         color.scalars.withUnsafeBufferPointer { c in
             packed.withUnsafeMutableBufferPointer { out in
@@ -71,7 +71,7 @@ public func composite(density: Tensor, color: Tensor, samples: RaySamples) -> Co
     }
     let node = Tensor.record(Tensor(shape: [5 * R + S], scalars: packed), inputs: [density, color]) { y in
         let g = y.gradScalars, w = y.scalars
-        var dSigma = [Float](repeating: 0, count: S), dColor = [Float](repeating: 0, count: 3 * S)
+        var dSigma = zeroedStorage(S), dColor = zeroedStorage(3 * S)
         color.scalars.withUnsafeBufferPointer { c in
             dSigma.withUnsafeMutableBufferPointer { ds in
                 dColor.withUnsafeMutableBufferPointer { dc in

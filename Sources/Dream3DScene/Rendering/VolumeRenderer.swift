@@ -57,7 +57,7 @@ public final class VolumeRenderer {
         let transparency = 1 - composited.opacity.reshaped([rays.count, 1])
         let pixels = composited.color + transparency * behind                              // [R, 3]
         let image = pixels.reshaped([camera.height, camera.width, 3]).permuted([2, 0, 1]).reshaped([1, 3, camera.height, camera.width])
-        var directions = [Float](repeating: 0, count: samples.count * 3)
+        var directions = zeroedStorage(samples.count * 3)
         for r in 0..<samples.rayCount { for i in samples.rayStarts[r]..<samples.rayStarts[r + 1] { for a in 0..<3 {
             directions[3 * i + a] = rays.directions[3 * r + a]
         } } }
