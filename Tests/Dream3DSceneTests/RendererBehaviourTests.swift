@@ -30,6 +30,26 @@ import Dream3DCore
         #expect(render.samples.count <= render.marchedSampleCount)
     }
 
+    @Test func backgroundsFillWhatTheObjectLeaves() {
+        // A field that is empty beyond 0.02 of the origin (blob 40·(1 − r/0.01) ≤ −40 there): every
+        // pixel of a 4×4 view, whose rays all pass farther from the origin, shows the background.
+        var generator = SeededGenerator(seed: 2)
+        var configuration = NeRFFieldConfiguration()
+        configuration.blobScale = 40
+        configuration.blobRadius = 0.01
+        let renderer = VolumeRenderer(field: NeRFField(configuration, generator: &generator))
+        let camera = Camera(elevation: 0, azimuth: 0, distance: 2, fovy: 0.8, width: 4, height: 4)
+        let lighting = Lighting(position: camera.position)
+        var first = generator, second = generator
+        let a = Background.randomSolid(using: &first), b = Background.randomSolid(using: &second)
+        guard case let .solid(colour) = a, case let .solid(again) = b else { Issue.record("not solid"); return }
+        #expect(colour == again)
+        let image = renderer.render(camera, shading: .albedo, lighting: lighting, background: a, using: &generator).image
+        for channel in 0..<3 {
+            #expect(image.scalars[(channel * 16)..<((channel + 1) * 16)].allSatisfy { abs($0 - colour[channel]) < 1e-3 })
+        }
+    }
+
     @Test func sameSeedSameRenderAndGradients() {
         func run() -> [Float] {
             var generator = SeededGenerator(seed: 42)

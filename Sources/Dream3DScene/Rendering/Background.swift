@@ -8,6 +8,13 @@ public enum Background {
     case solid(SIMD3<Float>)
     case learned(BackgroundNetwork)
 
+    /// A solid colour drawn uniformly from the RGB cube: a new one each step keeps the prior from
+    /// explaining the object with the background (the built-in prior's training set uses the same).
+    public static func randomSolid(using generator: inout SeededGenerator) -> Background {
+        let c = generator.uniforms(3)
+        return .solid(SIMD3(c[0], c[1], c[2]))
+    }
+
     /// Colours [R, 3] for rays with unit `directions` ([R, 3] flat).
     public func colors(directions: [Float]) -> Tensor {
         let count = directions.count / 3
