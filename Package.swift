@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Dream3DModels", targets: ["Dream3DModels"]),
         .library(name: "Dream3DScene", targets: ["Dream3DScene"]),
         .library(name: "Dream3DMesh", targets: ["Dream3DMesh"]),
+        .library(name: "Dream3DShapes", targets: ["Dream3DShapes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,17 +36,21 @@ let package = Package(
         .target(name: "Dream3DScene", dependencies: ["Dream3DCore", "CGLM", "CIntrinsics"]),
         // Marching cubes, mesh clean-up, OBJ/MTL, PLY and GLB writers.
         .target(name: "Dream3DMesh", dependencies: ["Dream3DCore"]),
+        // The procedural object library (families of signed-distance primitives, colours, the prompt
+        // grammar) and the dataset renderer that trains the built-in prior. Families live in Assets/shapes.
+        .target(name: "Dream3DShapes", dependencies: ["Dream3DCore", "Dream3DScene"]),
 
         .executableTarget(name: "dream3d", dependencies: [
-            "Dream3DCore", "Dream3DModels", "Dream3DMesh",
+            "Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "CBLAS"]),
+        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes", "CBLAS"]),
 
         .testTarget(name: "Dream3DCoreTests", dependencies: ["Dream3DCore"]),
         .testTarget(name: "CGLMTests", dependencies: ["CGLM"]),
         .testTarget(name: "Dream3DModelsTests", dependencies: ["Dream3DModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "Dream3DSceneTests", dependencies: ["Dream3DScene"]),
+        .testTarget(name: "Dream3DShapesTests", dependencies: ["Dream3DShapes"]),
         .testTarget(name: "Dream3DMeshTests", dependencies: ["Dream3DMesh"]),
     ],
     swiftLanguageModes: [.v6],
