@@ -31,6 +31,27 @@ import Testing
         expectClose(r.scalars, [2 - 0.1], tolerance: 1e-6, "Adam L2 decay")
     }
 
+    @Test func skippingZeroGradientsLeavesThoseEntriesAlone() {
+        // Instant-NGP's sparse update. Entry 3 has a gradient in step 1 and none in step 2: dense Adam
+        // still moves it in step 2 (momentum), the sparse one leaves weight and moments as step 1 left
+        // them. Entries with a gradient in both steps move exactly as in dense Adam.
+        let sparse = parameter([1, 2, 3, 4], "p"), dense = parameter([1, 2, 3, 4], "p")
+        let a = Adam(groups: [ParameterGroup(name: "g", parameters: [sparse], learningRate: 0.1, skipsZeroGradients: true)])
+        let b = Adam(groups: [ParameterGroup(name: "g", parameters: [dense], learningRate: 0.1)])
+        var afterFirst: [Float] = []
+        for gradient: [Float] in [[1, 0, -2, 3], [0.5, 0, 1, 0]] {
+            sparse.gradScalars = gradient
+            dense.gradScalars = gradient
+            a.step()
+            b.step()
+            if afterFirst.isEmpty { afterFirst = sparse.scalars }
+        }
+        #expect(sparse.scalars[3] == afterFirst[3] && dense.scalars[3] != afterFirst[3])
+        #expect(sparse.scalars[1] == 2)
+        #expect(sparse.scalars[0] == dense.scalars[0] && sparse.scalars[2] == dense.scalars[2])
+        #expect(a.stateTensors()["exp_avg.p"]!.scalars[3] == b.stateTensors()["exp_avg.p"]!.scalars[3] / 0.9)   // not decayed
+    }
+
     @Test func adamMinimisesAQuadratic() {
         let p = parameter([5, -3, 0.5, 8], "p"), target = Tensor(shape: [4], scalars: [1, 2, 3, 4])
         let adam = Adam(groups: [ParameterGroup(name: "p", parameters: [p], learningRate: 0.05)])

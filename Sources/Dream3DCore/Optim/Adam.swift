@@ -11,14 +11,19 @@ public struct ParameterGroup {
     public var parameters: [Tensor]
     public var learningRate: Float
     public var weightDecay: Float
+    /// Leave entries whose gradient is exactly 0 untouched, moments included (Instant-NGP §4 does this
+    /// for hash-table entries: a step touches few of the 12 M entries, and a dense update would cost
+    /// more than the render).
+    public var skipsZeroGradients: Bool
 
     /// Every parameter must have a unique `name`: optimiser state is saved under it.
-    public init(name: String, parameters: [Tensor], learningRate: Float, weightDecay: Float = 0) {
+    public init(name: String, parameters: [Tensor], learningRate: Float, weightDecay: Float = 0, skipsZeroGradients: Bool = false) {
         for p in parameters { precondition(p.name != nil && p.requiresGrad, "group \(name): parameters need a name and requiresGrad") }
         self.name = name
         self.parameters = parameters
         self.learningRate = learningRate
         self.weightDecay = weightDecay
+        self.skipsZeroGradients = skipsZeroGradients
     }
 }
 
@@ -69,20 +74,33 @@ public final class Adam {
         for group in groups {
             let lr = group.learningRate, decay = group.weightDecay
             for p in group.parameters where p.hasGrad {
-                let name = p.name!, n = p.count
-                var m = firstMoments[name] ?? [Float](repeating: 0, count: n)
-                var v = secondMoments[name] ?? [Float](repeating: 0, count: n)
-                let g = p.gradScalars
-                p.scalars.withUnsafeMutableBufferPointer { theta in
-                    for i in 0..<n {
-                        var gi = g[i]
-                        switch weightDecayMode {
-                        case .l2: gi += decay * theta[i]
-                        case .decoupled: theta[i] -= lr * decay * theta[i]
+                let name = p.name!, n = p.count, skip = group.skipsZeroGradients, mode = weightDecayMode
+                // Taken out of the dictionaries so the buffers stay uniquely referenced: writing them
+                // in place would otherwise copy them (50 MB for the hash grid) every step.
+                var m = firstMoments.removeValue(forKey: name) ?? zeroedStorage(n)
+                var v = secondMoments.removeValue(forKey: name) ?? zeroedStorage(n)
+                let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon)
+                p.gradScalars.withUnsafeBufferPointer { g in
+                    p.scalars.withUnsafeMutableBufferPointer { theta in
+                        m.withUnsafeMutableBufferPointer { m in
+                            v.withUnsafeMutableBufferPointer { v in
+                                let g = g.baseAddress!, theta = theta.baseAddress!, m = m.baseAddress!, v = v.baseAddress!
+                                // Elementwise and independent: any split over the cores gives the same bits.
+                                parallelChunks(n, minChunk: 1 << 16) { range in
+                                    for i in range {
+                                        var gi = g[i]
+                                        if skip && gi == 0 { continue }
+                                        switch mode {
+                                        case .l2: gi += decay * theta[i]
+                                        case .decoupled: theta[i] -= lr * decay * theta[i]
+                                        }
+                                        m[i] = beta1 * m[i] + (1 - beta1) * gi
+                                        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
+                                        theta[i] -= lr * (m[i] * stepSize) / ((v[i] * varianceScale).squareRoot() + epsilon)
+                                    }
+                                }
+                            }
                         }
-                        m[i] = beta1 * m[i] + (1 - beta1) * gi
-                        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
-                        theta[i] -= lr * (m[i] * stepSize) / ((v[i] * varianceScale).squareRoot() + epsilon)
                     }
                 }
                 firstMoments[name] = m
