@@ -257,4 +257,25 @@ with open(f"{OUT}/pipeline/model_index.json", "w") as f:
                "tokenizer": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
                "vae": ["diffusers", "AutoencoderKL"], "safety_checker": [None, None],
                "feature_extractor": [None, None], "requires_safety_checker": False}, f, indent=2)
+# ----------------------------------------------------------------------------------------------- LoRA
+# peft LoRA (r 4, alpha 8) on to_q/to_k/to_v/to_out.0 of the SD-1.x-like U-Net, lora_B made non-zero, saved
+# with diffusers' save_lora_weights (keys "unet.….to_q.lora_A.weight"), and the adapted U-Net's output.
+from peft import LoraConfig
+from peft.utils import get_peft_model_state_dict
+from diffusers import StableDiffusionPipeline
+torch.manual_seed(6)
+unet_sd1.add_adapter(LoraConfig(r=4, lora_alpha=8, init_lora_weights="gaussian", target_modules=["to_q", "to_k", "to_v", "to_out.0"]))
+with torch.no_grad():
+    for name, p in unet_sd1.named_parameters():
+        if "lora_B" in name:
+            p.copy_((torch.randn_like(p) * 0.1).half().float())
+        elif "lora_A" in name:
+            p.copy_(p.half().float())
+StableDiffusionPipeline.save_lora_weights(f"{OUT}/lora", unet_lora_layers=get_peft_model_state_dict(unet_sd1),
+                                          unet_lora_adapter_metadata=unet_sd1.peft_config["default"].to_dict(),
+                                          weight_name="pytorch_lora_weights.safetensors")
+io = __import__("safetensors.torch", fromlist=["load_file"]).load_file(f"{OUT}/unet_sd1_io.safetensors")
+with torch.no_grad():
+    lora_out = unet_sd1(io["sample"], io["timestep"], encoder_hidden_states=io["encoder_hidden_states"]).sample
+save_io({"output": lora_out}, "unet_sd1_lora_io.safetensors", {"rank": "4", "alpha": "8", "peft": __import__("peft").__version__})
 print("done")

@@ -25,6 +25,12 @@ extension Layer {
         return out
     }
 
+    /// Sets every parameter's `name` to its dotted checkpoint name (optimisers and checkpoints key by it;
+    /// `load` does this too).
+    public func assignParameterNames(prefix: String = "") {
+        for (name, tensor) in namedParameters(prefix: prefix) { tensor.name = name }
+    }
+
     /// All trainable tensors (for an optimiser's ParameterGroup).
     public var allParameters: [Tensor] { namedParameters().map(\.1) }
 
@@ -50,6 +56,7 @@ extension Layer {
         }
         for (name, tensor) in wanted {
             do { tensor.scalars = try file.tensor(name).scalars } catch { throw .unreadable(error) }
+            tensor.name = name
         }
     }
 }
