@@ -1,16 +1,18 @@
 // ModelLoadError.swift — any failure while loading a model folder: its configuration (`ModelError`), its
-// safetensors file (`SafetensorsError`) or the fit of the tensors to the model (`WeightsError`).
+// weights (`WeightsError`, which wraps an unreadable safetensors file) or its tokenizer (`TokenizerError`).
 import Foundation
 import Dream3DCore
 
 public enum ModelLoadError: Error, CustomStringConvertible {
     case model(ModelError)
     case weights(WeightsError)
+    case tokenizer(TokenizerError)
 
     public var description: String {
         switch self {
         case let .model(error): error.description
         case let .weights(error): error.description
+        case let .tokenizer(error): error.description
         }
     }
 }
