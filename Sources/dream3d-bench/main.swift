@@ -6,3 +6,4 @@ print("dream3d-bench \(dream3dVersion) on \(workerCount) cores, OpenBLAS with \(
 let peak = measureSGEMMPeak()
 report("sgemm 1536³ (OpenBLAS)", String(format: "%.1f GFLOP/s", peak), ratio: 1, to: "sgemm peak")
 benchConvolution(peak: peak)
+benchUNet()
