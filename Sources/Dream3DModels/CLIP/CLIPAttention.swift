@@ -18,7 +18,7 @@ public final class CLIPAttention: Layer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let b = x.shape[0], l = x.shape[1], d = x.shape[2], dh = d / heads
         func split(_ t: Tensor) -> Tensor { t.reshaped([b, l, heads, dh]).permuted([0, 2, 1, 3]) }
-        let o = Tensor.scaledDotProductAttention(query: split(qProj(x)), key: split(kProj(x)), value: split(vProj(x)), causal: true)
+        let o = Tensor.fusedAttention(query: split(qProj(x)), key: split(kProj(x)), value: split(vProj(x)), causal: true)
         return outProj(o.permuted([0, 2, 1, 3]).reshaped([b, l, d]))
     }
 }

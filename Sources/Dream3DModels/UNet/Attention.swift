@@ -41,7 +41,7 @@ public final class Attention: Layer {
         let b = x.shape[0], lq = x.shape[1], source = context ?? x, lk = source.shape[1]
         func split(_ t: Tensor, _ l: Int) -> Tensor { t.reshaped([b, l, heads, dimHead]).permuted([0, 2, 1, 3]) }
         let q = split(toQ(x), lq), k = split(toK(source), lk), v = split(toV(source), lk)
-        let o = Tensor.scaledDotProductAttention(query: q, key: k, value: v)
+        let o = Tensor.fusedAttention(query: q, key: k, value: v)
         return toOut(o.permuted([0, 2, 1, 3]).reshaped([b, lq, heads * dimHead]))
     }
 }
