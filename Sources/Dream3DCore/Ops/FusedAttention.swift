@@ -42,6 +42,22 @@ func expShiftedSum(_ row: UnsafeMutablePointer<Float>, _ count: Int, shift: Floa
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 }
 
+/// max(row[0..<count]) with eight running maxima (no loop-carried chain; −∞ for an empty row).
+@inline(__always)
+func rowMaximum(_ row: UnsafePointer<Float>, _ count: Int) -> Float {
+    var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
+    var j = 0
+    while j + 8 <= count {
+        m0 = row[j] > m0 ? row[j] : m0; m1 = row[j + 1] > m1 ? row[j + 1] : m1
+        m2 = row[j + 2] > m2 ? row[j + 2] : m2; m3 = row[j + 3] > m3 ? row[j + 3] : m3
+        m4 = row[j + 4] > m4 ? row[j + 4] : m4; m5 = row[j + 5] > m5 ? row[j + 5] : m5
+        m6 = row[j + 6] > m6 ? row[j + 6] : m6; m7 = row[j + 7] > m7 ? row[j + 7] : m7
+        j += 8
+    }
+    while j < count { m0 = row[j] > m0 ? row[j] : m0; j += 1 }
+    return Swift.max(Swift.max(Swift.max(m0, m1), Swift.max(m2, m3)), Swift.max(Swift.max(m4, m5), Swift.max(m6, m7)))
+}
+
 /// Geometry of one fused attention call.
 private struct AttentionShape {
     let heads, lq, lk, d, dv: Int
@@ -71,30 +87,34 @@ extension Tensor {
                                scale: scale ?? 1 / Float(d).squareRoot(), causal: causal, blockBudget: blockBudget)
         var out = [Float](repeating: 0, count: g.heads * lq * dv)
         var logSumExp = [Float](repeating: 0, count: g.heads * lq)
-        let rows = g.blockRows
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rows * lk)
-        defer { scratch.deallocate() }
+        let rows = g.blockRows, blocks = (lq + rows - 1) / rows
+        // Blocks are independent: one per core, each GEMM single-threaded (small GEMMs lose more to
+        // OpenBLAS's thread hand-offs than they gain). Every block writes its own rows: deterministic.
+        let threads = blasThreadCount
+        blasThreadCount = 1
+        defer { blasThreadCount = threads }
         q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
         out.withUnsafeMutableBufferPointer { ob in logSumExp.withUnsafeMutableBufferPointer { lb in
-            let lse = lb.baseAddress!
-            for h in 0..<g.heads {
+            let lse = lb.baseAddress!, o = ob.baseAddress!
+            parallelFor(g.heads * blocks) { item in
+                let h = item / blocks, start = (item % blocks) * rows, m = min(rows, lq - start)
                 let qh = qb.baseAddress! + h * lq * d, kh = kb.baseAddress! + h * lk * d, vh = vb.baseAddress! + h * lk * dv
-                for start in stride(from: 0, to: lq, by: rows) {
-                    let m = min(rows, lq - start)
-                    gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, scratch)
-                    parallelChunks(m, minChunk: 4) { range in
-                        for r in range {
-                            let row = scratch + r * lk, visible = g.visibleKeys(start + r)
-                            var top = -Float.infinity
-                            for j in 0..<visible { top = Swift.max(top, row[j]) }
-                            let total = expShiftedSum(row, visible, shift: top)
-                            let inverse = 1 / total
-                            for j in 0..<visible { row[j] *= inverse }
-                            for j in visible..<lk { row[j] = 0 }
-                            lse[h * lq + start + r] = top + Foundation.log(total)
-                        }
-                    }
-                    gemm(m: m, n: dv, k: lk, scratch, vh, ob.baseAddress! + (h * lq + start) * dv)
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * lk + m)
+                defer { scratch.deallocate() }
+                let totals = scratch + m * lk
+                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, scratch)
+                for r in 0..<m {
+                    let row = scratch + r * lk, visible = g.visibleKeys(start + r)
+                    let top = rowMaximum(row, visible)
+                    totals[r] = expShiftedSum(row, visible, shift: top)
+                    for j in visible..<lk { row[j] = 0 }
+                    lse[h * lq + start + r] = top + Foundation.log(totals[r])
+                }
+                let oh = o + (h * lq + start) * dv
+                gemm(m: m, n: dv, k: lk, scratch, vh, oh)                  // unnormalised, then rows ÷ their sums
+                for r in 0..<m {
+                    let inverse = 1 / totals[r]
+                    for c in 0..<dv { oh[r * dv + c] *= inverse }
                 }
             }
         } } } } }
@@ -108,28 +128,30 @@ extension Tensor {
 private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tensor, _ v: Tensor, _ y: Tensor, _ logSumExp: [Float]) {
     let (lq, lk, d, dv) = (g.lq, g.lk, g.d, g.dv), rows = g.blockRows
     var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dvs = [Float](repeating: 0, count: v.count)
-    let p = UnsafeMutablePointer<Float>.allocate(capacity: rows * lk), dp = UnsafeMutablePointer<Float>.allocate(capacity: rows * lk)
-    defer { p.deallocate(); dp.deallocate() }
     let dy = y.gradScalars
+    // One head per core (dK and dV sum over a head's query blocks), single-threaded GEMMs as in forward.
+    let threads = blasThreadCount
+    blasThreadCount = 1
+    defer { blasThreadCount = threads }
     q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
     y.scalars.withUnsafeBufferPointer { ob in dy.withUnsafeBufferPointer { dob in
     dq.withUnsafeMutableBufferPointer { dqb in dk.withUnsafeMutableBufferPointer { dkb in dvs.withUnsafeMutableBufferPointer { dvb in
-        for h in 0..<g.heads {
+        parallelFor(g.heads) { h in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: 2 * rows * lk), dp = p + rows * lk
+            defer { p.deallocate() }
             let qh = qb.baseAddress! + h * lq * d, kh = kb.baseAddress! + h * lk * d, vh = vb.baseAddress! + h * lk * dv
             let oh = ob.baseAddress! + h * lq * dv, doh = dob.baseAddress! + h * lq * dv
             for start in stride(from: 0, to: lq, by: rows) {
                 let m = min(rows, lq - start)
                 gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, p)          // scores
                 gemm(transposeB: true, m: m, n: lk, k: dv, doh + start * dv, vh, dp)                      // dP = dO·vᵀ
-                parallelChunks(m, minChunk: 4) { range in
-                    for r in range {
-                        let i = start + r, row = p + r * lk, drow = dp + r * lk, visible = g.visibleKeys(i)
-                        var delta: Float = 0                                                              // rowsum(dO ∘ O)
-                        for c in 0..<dv { delta += doh[i * dv + c] * oh[i * dv + c] }
-                        _ = expShiftedSum(row, visible, shift: logSumExp[h * lq + i])                     // P
-                        for j in visible..<lk { row[j] = 0 }
-                        for j in 0..<lk { drow[j] = row[j] * (drow[j] - delta) }                          // dS
-                    }
+                for r in 0..<m {
+                    let i = start + r, row = p + r * lk, drow = dp + r * lk, visible = g.visibleKeys(i)
+                    var delta: Float = 0                                                                  // rowsum(dO ∘ O)
+                    for c in 0..<dv { delta += doh[i * dv + c] * oh[i * dv + c] }
+                    _ = expShiftedSum(row, visible, shift: logSumExp[h * lq + i])                         // P
+                    for j in visible..<lk { row[j] = 0 }
+                    for j in 0..<lk { drow[j] = row[j] * (drow[j] - delta) }                              // dS
                 }
                 gemm(transposeA: true, m: lk, n: dv, k: m, p, doh + start * dv, beta: 1, dvb.baseAddress! + h * lk * dv)
                 gemm(m: m, n: d, k: lk, alpha: g.scale, dp, kh, beta: 1, dqb.baseAddress! + (h * lq + start) * d)
