@@ -74,7 +74,8 @@ public struct UNet2DConditionConfiguration: Codable, Sendable, Equatable {
         for (heads, channels) in zip(headsPerBlock, blockOutChannels) {
             try check(heads > 0 && channels % heads == 0, "attention_head_dim", "\(heads)", "a head count dividing the block's \(channels) channels")
         }
-        try check((transformerLayersPerBlock ?? .all(1)).values(count: n) != nil, "transformer_layers_per_block", "\(String(describing: transformerLayersPerBlock))", "one int or one per block")
+        try check((transformerLayersPerBlock ?? .all(1)).values(count: n)?.allSatisfy { $0 == 1 } ?? false, "transformer_layers_per_block",
+                  "\(String(describing: transformerLayersPerBlock))", "1 (SD 1.x/2.x)")
         try check(classEmbedType == nil || classEmbedType == "projection", "class_embed_type", classEmbedType ?? "null", "null, projection")
         try check(classEmbedType != "projection" || projectionClassEmbeddingsInputDim != nil, "projection_class_embeddings_input_dim", "null", "an int when class_embed_type is projection")
         try check(additionEmbedType == nil, "addition_embed_type", additionEmbedType ?? "", "null")

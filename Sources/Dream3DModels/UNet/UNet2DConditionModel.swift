@@ -25,7 +25,6 @@ public final class UNet2DConditionModel: Layer {
         let channels = c.blockOutChannels, n = channels.count
         let groups = c.normNumGroups ?? 32, eps = c.normEps ?? 1e-5, crossDim = c.crossAttentionDim
         let layers = c.layersPerBlock.values(count: n)!, heads = c.headsPerBlock
-        let transformerLayers = (c.transformerLayersPerBlock ?? .all(1)).values(count: n)!
         let linear = c.useLinearProjection ?? false, tembDim = channels[0] * 4
         timeProj = Timesteps(numChannels: channels[0], flipSinToCos: c.flipSinToCos ?? true, downscaleFreqShift: Float(c.freqShift ?? 0))
         timeEmbedding = TimestepEmbedding(inChannels: channels[0], timeEmbedDim: tembDim)
@@ -39,7 +38,6 @@ public final class UNet2DConditionModel: Layer {
             output = channels[i]
             let last = i == n - 1
             if type == "CrossAttnDownBlock2D" {
-                precondition(transformerLayers[i] == 1, "transformer_layers_per_block > 1 is not implemented")
                 down.append(CrossAttnDownBlock2D(inChannels: input, outChannels: output, tembChannels: tembDim, layers: layers[i],
                                                  groups: groups, eps: eps, heads: heads[i], crossAttentionDim: crossDim,
                                                  useLinearProjection: linear, addDownsample: !last, downsamplePadding: c.downsamplePadding ?? 1))
@@ -95,7 +93,9 @@ public final class UNet2DConditionModel: Layer {
     /// - classLabels: [B, projection_class_embeddings_input_dim] when class_embed_type is "projection".
     /// → [B, out, H, W].
     public func callAsFunction(_ sample: Tensor, timesteps: [Float], encoderHiddenStates: Tensor, classLabels: Tensor? = nil) -> Tensor {
-        let b = sample.shape[0]
+        let b = sample.shape[0], factor = 1 << (downBlocks.count - 1)
+        precondition(sample.rank == 4 && sample.shape[2] % factor == 0 && sample.shape[3] % factor == 0,
+                     "unet: sample \(sample.shape) must be [B, C, H, W] with H and W divisible by \(factor)")
         let steps = timesteps.count == 1 ? Array(repeating: timesteps[0], count: b) : timesteps
         precondition(steps.count == b, "unet: \(timesteps.count) timesteps for a batch of \(b)")
         var emb = timeEmbedding(timeProj(steps))
