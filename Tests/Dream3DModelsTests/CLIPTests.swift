@@ -59,5 +59,9 @@ import Dream3DCore
         #expect(tokenizer.tokenize("a green chair").ids == [2, 1, 5, 0, 0, 0])
         #expect(throws: TokenizerError.unknownWords(["green", "sofa"], vocabularySize: 7)) { try tokenizer.encode("a green sofa") }
         #expect(try tokenizer.encode("a red chair a blue mushroom a chair").count == 6)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("words-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("a\nred\n\nblue\nchair\nmushroom\n".utf8).write(to: url)
+        #expect(try WordTokenizer(contentsOf: url, maxLength: 6).encode("A red, CHAIR!") == [2, 3, 5, 0, 0, 0])
     }
 }

@@ -1,7 +1,7 @@
 // TokenizerError.swift — problems with a tokenizer's files or with text a strict tokenizer cannot encode.
 
 public enum TokenizerError: Error, CustomStringConvertible, Equatable {
-    /// vocab.json, merges.txt or a vocabulary list that is missing or malformed.
+    /// vocab.json, merges.txt or a word list that is missing or malformed.
     case badFile(path: String, problem: String)
     /// Words the word-level vocabulary does not contain.
     case unknownWords([String], vocabularySize: Int)

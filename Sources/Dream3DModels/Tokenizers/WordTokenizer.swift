@@ -23,6 +23,17 @@ public struct WordTokenizer: Sendable {
         unkId = ids["<unk>"]!
     }
 
+    /// Reads a vocabulary file: a JSON array of words, or one word per line.
+    public init(contentsOf url: URL, maxLength: Int = 16) throws(TokenizerError) {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw .badFile(path: url.path, problem: "missing or not UTF-8")
+        }
+        let list = (try? JSONDecoder().decode([String].self, from: data))
+            ?? text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !list.isEmpty else { throw .badFile(path: url.path, problem: "no words") }
+        self.init(vocabulary: list, maxLength: maxLength)
+    }
+
     /// Lower-cased words of `text` (runs of letters or digits).
     public func words(of text: String) -> [String] {
         text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
