@@ -1,1 +1,0 @@
-// Dream3DModels — diffusers-compatible models; see DESIGN.md §3.
