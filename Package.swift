@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Dream3DScene", targets: ["Dream3DScene"]),
         .library(name: "Dream3DMesh", targets: ["Dream3DMesh"]),
         .library(name: "Dream3DShapes", targets: ["Dream3DShapes"]),
+        .library(name: "Dream3D", targets: ["Dream3D"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,7 +41,11 @@ let package = Package(
         // grammar) and the dataset renderer that trains the built-in prior. Families live in Assets/shapes.
         .target(name: "Dream3DShapes", dependencies: ["Dream3DCore", "Dream3DScene"]),
 
+        // Priors, guidance (SDS, SJC, VSD), the training loop, configuration, run folders and export.
+        .target(name: "Dream3D", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes"]),
+
         .executableTarget(name: "dream3d", dependencies: [
+            "Dream3D",
             "Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -51,6 +56,7 @@ let package = Package(
         .testTarget(name: "Dream3DModelsTests", dependencies: ["Dream3DModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "Dream3DSceneTests", dependencies: ["Dream3DScene"]),
         .testTarget(name: "Dream3DShapesTests", dependencies: ["Dream3DShapes"]),
+        .testTarget(name: "Dream3DTests", dependencies: ["Dream3D"]),
         .testTarget(name: "Dream3DMeshTests", dependencies: ["Dream3DMesh"]),
     ],
     swiftLanguageModes: [.v6],

@@ -1,0 +1,93 @@
+// Trainer.swift — the optimisation loop of DESIGN.md §2: random camera → render on the tape → image
+// gradient from the guidance → backward with the regularisers → Adam step; the occupancy grid is
+// refreshed every few steps. Every random choice comes from purpose-split streams of the seed.
+import Dream3DCore
+import Dream3DScene
+
+/// What one step reports.
+public struct StepMetrics: Sendable {
+    public var step: Int
+    public var timestep: Int
+    public var gradientScale: Float
+    public var regularisation: Float
+    public var samples: Int
+}
+
+public final class Trainer<Prior: DiffusionPrior> {
+    public let configuration: TrainingConfiguration
+    public let prompt: String
+    public let prior: Prior
+    public let field: NeRFField
+    public let renderer: VolumeRenderer
+    public let optimizer: Adam
+    public let background: BackgroundNetwork?
+    public private(set) var step = 0
+    var cameraStream: SeededGenerator, noiseStream: SeededGenerator, renderStream: SeededGenerator
+
+    public init(prompt: String, prior: Prior, configuration: TrainingConfiguration) {
+        self.prompt = prompt
+        self.prior = prior
+        self.configuration = configuration
+        let root = SeededGenerator(seed: configuration.seed)
+        var initialization = root.split("init")
+        cameraStream = root.split("cameras")
+        noiseStream = root.split("noise")
+        renderStream = root.split("render")
+        field = NeRFField(configuration.field, generator: &initialization)
+        renderer = VolumeRenderer(field: field, marcher: configuration.marcher)
+        background = configuration.background == "learned" ? BackgroundNetwork(generator: &initialization) : nil
+        let networks = field.densityNetwork.weights + field.featureNetwork.weights + (background?.network.weights ?? [])
+        optimizer = Adam(groups: [
+            ParameterGroup(name: "encoding", parameters: [field.encoding.params], learningRate: configuration.encodingLearningRate,
+                           skipsZeroGradients: true),
+            ParameterGroup(name: "networks", parameters: networks, learningRate: configuration.networkLearningRate),
+        ], beta2: 0.99, epsilon: 1e-15)
+    }
+
+    /// One optimisation step.
+    @discardableResult
+    public func trainStep() -> StepMetrics {
+        let c = configuration
+        if step % c.occupancyInterval == 0 { renderer.updateOccupancy(using: &renderStream) }
+        var cameras = c.cameras
+        cameras.width = prior.imageSize
+        cameras.height = prior.imageSize
+        let camera = cameras.sample(using: &cameraStream)
+        let lighting = Lighting.random(around: camera, using: &cameraStream)
+        let shading = shadingMode(using: &cameraStream)
+        let behind: Background
+        switch c.background {
+        case "white": behind = .solid(SIMD3(1, 1, 1))
+        case "learned": behind = .learned(background!)
+        default: behind = .randomSolid(using: &cameraStream)
+        }
+        optimizer.zeroGrad()
+        let render = renderer.render(camera, shading: shading, lighting: lighting, background: behind, using: &renderStream)
+        let progress = Float(step) / Float(max(1, c.steps - 1))
+        let tMax = c.annealedTMax.map { c.sds.tRange.upperBound + ($0 - c.sds.tRange.upperBound) * progress }
+        let (gradient, guidance) = c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax,
+                                                       using: &noiseStream)
+        render.image.backward(seed: gradient)
+        var regularisation: Float = 0
+        var losses: [Tensor] = []
+        if c.sparsityWeight > 0 { losses.append(sparsityLoss(opacity: render.opacity) * c.sparsityWeight) }
+        if c.opacityEntropyWeight > 0 { losses.append(opacityEntropyLoss(opacity: render.opacity) * c.opacityEntropyWeight) }
+        if c.orientationWeight > 0, render.normals != nil { losses.append(orientationLoss(render) * c.orientationWeight) }
+        if !losses.isEmpty {
+            let total = losses.dropFirst().reduce(losses[0], +)
+            regularisation = total.item
+            total.backward()
+        }
+        optimizer.step()
+        step += 1
+        return StepMetrics(step: step, timestep: guidance.timestep, gradientScale: guidance.gradientScale,
+                           regularisation: regularisation, samples: render.samples.count)
+    }
+
+    /// Albedo only during warm-up, then lambertian or textureless with the configured shares.
+    private func shadingMode(using generator: inout SeededGenerator) -> ShadingMode {
+        let c = configuration, draw = generator.uniform()
+        guard step >= c.albedoOnlySteps, draw < c.shadedProbability else { return .albedo }
+        return draw < c.shadedProbability * c.texturelessShare ? .textureless : .lambertian
+    }
+}
