@@ -21,7 +21,7 @@ public final class Trainer<Prior: DiffusionPrior> {
     public let renderer: VolumeRenderer
     public let optimizer: Adam
     public let background: BackgroundNetwork?
-    public private(set) var step = 0
+    public internal(set) var step = 0
     var cameraStream: SeededGenerator, noiseStream: SeededGenerator, renderStream: SeededGenerator
 
     public init(prompt: String, prior: Prior, configuration: TrainingConfiguration) {

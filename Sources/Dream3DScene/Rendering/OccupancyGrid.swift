@@ -42,6 +42,15 @@ public final class OccupancyGrid {
         for cell in 0..<cells { occupied[cell] = values[cell] > cut }
     }
 
+    /// Restores a grid saved from `values` (the occupancy follows from them as in `update`); used to
+    /// resume training exactly. Precondition: one value per cell.
+    public func restore(values saved: [Float], occupied savedOccupancy: [Bool]) {
+        precondition(saved.count == values.count && savedOccupancy.count == occupied.count,
+                     "occupancy grid of \(values.count) cells restored from \(saved.count) values")
+        values = saved
+        occupied = savedOccupancy
+    }
+
     /// Whether the cell holding world point (x, y, z) is occupied (points outside the box are not).
     @inline(__always)
     public func isOccupied(_ x: Float, _ y: Float, _ z: Float) -> Bool {
