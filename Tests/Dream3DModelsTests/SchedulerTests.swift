@@ -54,4 +54,22 @@ import Dream3DCore
         }
         expectClose(result, try f.tensor("result"), atol: 1e-4, rtol: 1e-4, "DDIM 4 steps, CFG 7.5")
     }
+
+    @Test func vPredictionTrailingDDIMWithClassLabelsMatchesDiffusers() throws {
+        // diffusers DDIMScheduler(scaled_linear, set_alpha_to_one, "trailing", v_prediction), 3 steps, CFG 3
+        let unet = try UNet2DConditionModel(folder: fixtureURL("unet_sd2"))
+        var c = SchedulerConfiguration()
+        (c.betaSchedule, c.betaStart, c.betaEnd, c.clipSample) = ("scaled_linear", 0.00085, 0.012, false)
+        (c.setAlphaToOne, c.timestepSpacing, c.predictionType) = (true, "trailing", "v_prediction")
+        let ddim = try DDIMScheduler(c)
+        let f = try fixtureFile("ddim_v_io.safetensors")
+        #expect(ddim.timesteps(steps: 3).map(Float.init) == (try f.tensor("timesteps")).scalars)
+        let cond = try f.tensor("cond"), uncond = try f.tensor("uncond"), labels = try f.tensor("class_labels")
+        let result = withoutGrad {
+            ddim.sample(noise: try! f.tensor("noise"), steps: 3, guidanceScale: 3) { z, t in
+                unet.guidedPredictions(z, timestep: t, cond: cond, uncond: uncond, classLabels: labels)
+            }
+        }
+        expectClose(result, try f.tensor("result"), atol: 1e-4, rtol: 1e-4, "DDIM v-prediction 3 steps, CFG 3")
+    }
 }

@@ -246,6 +246,19 @@ with torch.no_grad():
 save_io({"noise": noise, "cond": cond, "uncond": uncond, "timesteps": scheduler.timesteps.float(), "result": latents,
          "alphas_cumprod": scheduler.alphas_cumprod}, "ddim_io.safetensors",
         {"guidance_scale": str(guidance), "num_inference_steps": "4"})
+# v-prediction, "trailing" spacing, set_alpha_to_one, on the SD-2.x-like U-Net with class labels
+v_scheduler = DDIMScheduler(beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012, clip_sample=False,
+                            set_alpha_to_one=True, timestep_spacing="trailing", prediction_type="v_prediction")
+v_scheduler.set_timesteps(3)
+labels = torch.randn(1, 6)
+latents = noise.clone()
+with torch.no_grad():
+    for t in v_scheduler.timesteps:
+        v_u, v_c = unet_sd2(torch.cat([latents] * 2), t, encoder_hidden_states=torch.cat([uncond, cond]),
+                            class_labels=torch.cat([labels] * 2)).sample.chunk(2)
+        latents = v_scheduler.step(v_u + 3.0 * (v_c - v_u), t, latents).prev_sample
+save_io({"noise": noise, "cond": cond, "uncond": uncond, "class_labels": labels, "timesteps": v_scheduler.timesteps.float(),
+         "result": latents}, "ddim_v_io.safetensors", {"guidance_scale": "3.0", "num_inference_steps": "3", "config": json.dumps(dict(v_scheduler.config))})
 # the other beta schedules, for the schedule test
 for schedule in ("linear", "squaredcos_cap_v2"):
     s = DDIMScheduler(beta_schedule=schedule)
