@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries (installed by scripts/install-deps.sh).
@@ -42,7 +43,10 @@ let package = Package(
         .target(name: "Dream3DShapes", dependencies: ["Dream3DCore", "Dream3DScene"]),
 
         // Priors, guidance (SDS, SJC, VSD), the training loop, configuration, run folders and export.
-        .target(name: "Dream3D", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes"]),
+        .target(name: "Dream3D", dependencies: [
+            "Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes",
+            .product(name: "Yams", package: "Yams"),
+        ]),
 
         .executableTarget(name: "dream3d", dependencies: [
             "Dream3D",

@@ -64,7 +64,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         optimizer.zeroGrad()
         let render = renderer.render(camera, shading: shading, lighting: lighting, background: behind, using: &renderStream)
         let progress = Float(step) / Float(max(1, c.steps - 1))
-        let tMax = c.annealedTMax.map { c.sds.tRange.upperBound + ($0 - c.sds.tRange.upperBound) * progress }
+        let tMax = c.sds.tRange.upperBound + (c.annealedTMax - c.sds.tRange.upperBound) * progress
         let (gradient, guidance) = c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax,
                                                        using: &noiseStream)
         render.image.backward(seed: gradient)

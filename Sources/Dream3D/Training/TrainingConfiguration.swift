@@ -1,6 +1,7 @@
 // TrainingConfiguration.swift — everything one optimisation run needs, with defaults from the
 // references (threestudio configs/dreamfusion-sd.yaml) unless said otherwise. Recipes (YAML) and
-// `--set` overrides will resolve into this type.
+// `--set` overrides resolve into this type (ConfigurationResolver); no field is optional, so every key
+// a recipe may name appears in the defaults.
 import Dream3DScene
 
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
@@ -22,8 +23,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var texturelessShare: Float = 0.5
     /// Background: "white", "random" (a new solid colour each step) or "learned".
     public var background = "random"
-    /// t_max anneals linearly from tRange's upper bound to this value over the run (nil: no annealing).
-    public var annealedTMax: Float? = nil
+    /// t_max anneals linearly from tRange's upper bound to this value over the run (equal: no annealing).
+    public var annealedTMax: Float = 0.98
     public var sparsityWeight: Float = 0
     public var orientationWeight: Float = 0
     public var opacityEntropyWeight: Float = 0
