@@ -1,6 +1,11 @@
 // PriorInfo.swift — the text of `dream3d prior info`: what the built-in prior's grammar knows, so a
 // user whose prompt drew a warning can see the words to use instead. The CLI only prints it.
 
+/// `priorInfoText` for the shipped library (Assets/shapes/families.json, found by AssetLocator).
+public func priorInfoText() throws(ShapeLibraryError) -> String {
+    priorInfoText(try ShapeLibrary.load())
+}
+
 /// Objects with their other names, default colours and colour rules; colour words; view phrases.
 public func priorInfoText(_ library: ShapeLibrary) -> String {
     var lines = ["The built-in prior knows \(library.families.count) objects, \(NamedColour.all.count) colours and \(PromptGrammar.viewPhrases.count) views.",

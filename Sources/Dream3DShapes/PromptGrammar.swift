@@ -19,12 +19,15 @@ public struct ParsedPrompt: Sendable {
     public let unknownWords: [String]
     /// The whole prompt as given.
     public let text: String
+    /// The library's canonical object names, for the warning.
+    let knownObjects: [String]
 
     /// The colour to render: the named one or the family default.
     public var resolvedColour: NamedColour { colour ?? family.defaultNamedColour }
     /// A warning to print when some words were ignored, nil otherwise.
     public var warning: PromptWarning? {
-        unknownWords.isEmpty ? nil : PromptWarning(prompt: text, unknownWords: unknownWords, understood: canonical)
+        unknownWords.isEmpty ? nil : PromptWarning(prompt: text, unknownWords: unknownWords, understood: canonical,
+                                                    knownObjects: knownObjects, knownColours: NamedColour.all.map(\.name))
     }
     /// The prompt as the grammar writes it ("a red teddy bear, front view").
     public var canonical: String {
@@ -38,10 +41,15 @@ public struct PromptWarning: Sendable, CustomStringConvertible {
     public let unknownWords: [String]
     /// What the prior will be asked for instead.
     public let understood: String
+    /// Canonical object names and colour words the prior knows.
+    public let knownObjects: [String]
+    public let knownColours: [String]
     public var description: String {
         """
         warning: the built-in prior does not know \(unknownWords.map { "\"\($0)\"" }.joined(separator: ", ")) in "\(prompt)"; it reads "\(understood)"
-        hint: `dream3d prior info` lists the objects, colours and view phrases it knows; use --model for Stable Diffusion
+        it knows the objects \(knownObjects.joined(separator: ", "));
+        the colours \(knownColours.joined(separator: ", ")); and the views \(PromptGrammar.viewPhrases.map { "\"\($0.phrases[0])\"" }.joined(separator: ", "))
+        hint: `dream3d prior info` lists every synonym and view phrase; use --model with Stable Diffusion weights for open prompts
         """
     }
 }
@@ -119,7 +127,7 @@ public struct PromptGrammar: Sendable {
             throw .noObject(prompt: prompt, unknownWords: unknown, knownObjects: library.families.map(\.name))
         }
         return ParsedPrompt(family: library.families[family], familyIndex: family, colour: colour, view: view,
-                            unknownWords: unknown, text: prompt)
+                            unknownWords: unknown, text: prompt, knownObjects: library.families.map(\.name))
     }
 
     private enum Match { case family(Int), colour(NamedColour), view(ViewLabel) }

@@ -50,6 +50,7 @@ import Dream3DScene
         #expect(p.unknownWords == ["photo", "of"])
         let warning = try #require(p.warning).description
         #expect(warning.contains("\"photo\", \"of\"") && warning.contains("a red chair") && warning.contains("hint:") && warning.contains("prior info"))
+        #expect(warning.contains("teddy bear") && warning.contains("ice cream cone") && warning.contains("purple") && warning.contains("\"side view\""))
         // A second object or colour is reported, not silently merged.
         #expect(try parse("a red blue chair").unknownWords == ["blue"])
         #expect(try parse("a chair and a table").unknownWords == ["and", "table"])
@@ -80,6 +81,7 @@ import Dream3DScene
 
     @Test func priorInfoListsFamiliesColoursAndViews() throws {
         let lib = try library(), text = priorInfoText(lib)
+        #expect(try priorInfoText() == text)
         for family in lib.families { #expect(text.contains(family.name) && family.synonyms.allSatisfy(text.contains)) }
         for colour in NamedColour.all { #expect(text.contains(colour.name)) }
         #expect(text.contains("\"side view\"") && text.contains("\"from the side\""))
