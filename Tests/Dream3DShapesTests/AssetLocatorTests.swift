@@ -52,10 +52,11 @@ import Testing
         let folder = try temporaryFolder("cwd")
         let previous = FileManager.default.currentDirectoryPath
         defer {
-            FileManager.default.changeCurrentDirectoryPath(previous)
+            _ = FileManager.default.changeCurrentDirectoryPath(previous)
             try? FileManager.default.removeItem(at: folder)
         }
-        #expect(FileManager.default.changeCurrentDirectoryPath(folder.path))
+        let moved = FileManager.default.changeCurrentDirectoryPath(folder.path)
+        #expect(moved)
         var environment = ProcessInfo.processInfo.environment
         environment["DREAM3D_ASSETS"] = nil
         let assets = try AssetLocator.assetsFolder(environment: environment)
