@@ -44,6 +44,10 @@ public struct DatasetSettings: Codable, Sendable, Equatable {
     public var framingRadius: Float = ShapeLibrary.defaultFramingRadius
     /// Views per multi-view group, evenly spaced in azimuth.
     public var groupViews = 4
+    /// false: each view of a group draws its own light around its camera, as each distillation
+    /// camera does; true: one light (drawn around the first view's camera) for the whole group, so
+    /// shading is consistent in the world across views (MVDream-style data), an option to measure.
+    public var sharedGroupLight = false
 
     public init() {}
 }
@@ -110,8 +114,8 @@ public struct DatasetRenderer: Sendable {
 
     /// The setups of multi-view group `index`: `settings.groupViews` views of one instance at
     /// azimuths φ + k·360°/V (wrapped to [−180°, 180°)), one elevation, distance and field of view,
-    /// one background and shading mode; each view its own light (as each distillation camera has)
-    /// and its own caption (whether captions carry a view phrase is decided once per group).
+    /// one background and shading mode; each view its own light (as each distillation camera has;
+    /// see `sharedGroupLight`) and its own caption (whether captions carry a view phrase is decided once per group).
     public func groupSetups(_ index: Int) -> [Setup] {
         var g = SeededGenerator(seed: seed).split("dataset group \(index)")
         let (family, colour, instance) = drawInstance(using: &g)
@@ -123,12 +127,13 @@ public struct DatasetRenderer: Sendable {
         let background = drawBackground(using: &g)
         let colourWord = g.uniform() >= settings.dropDefaultColourWordProbability || colour != library.families[family].defaultNamedColour
         let viewPhrase = g.uniform() < settings.viewPhraseProbability
+        let shared = settings.sharedGroupLight ? drawLighting(around: first, using: &g) : nil
         return (0..<settings.groupViews).map { k in
             var azimuth = first.azimuth + 360 * Float(k) / Float(settings.groupViews)
             if azimuth >= 180 { azimuth -= 360 }
             let camera = Camera(elevation: first.elevation, azimuth: azimuth, distance: first.distance, fovy: first.fovy,
                                 width: first.width, height: first.height)
-            let lighting = drawLighting(around: camera, using: &g)
+            let lighting = shared ?? drawLighting(around: camera, using: &g)
             let caption = PromptGrammar.caption(family: library.families[family].name, colour: colourWord ? colour : nil,
                                                 view: viewPhrase ? camera.viewLabel : nil)
             return Setup(familyIndex: family, colour: colour, instance: instance, camera: camera, lighting: lighting,

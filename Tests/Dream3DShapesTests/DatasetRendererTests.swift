@@ -78,6 +78,11 @@ import Dream3DScene
             // The views are different pictures of it.
             #expect(views[0].image.scalars != views[1].image.scalars)
         }
+        #expect(Set(renderer.group(0).map(\.lighting.position.x)).count == 4)     // a light per view by default
+        var settings = DatasetSettings()
+        settings.sharedGroupLight = true
+        let shared = DatasetRenderer(library: renderer.library, settings: settings, seed: 4).groupSetups(0)
+        #expect(shared.allSatisfy { $0.lighting == shared[0].lighting })
         let batch = renderer.groups(2..<4)
         #expect(batch[1].map(\.image.scalars) == renderer.group(3).map(\.image.scalars))
     }
