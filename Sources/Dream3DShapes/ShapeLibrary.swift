@@ -74,7 +74,7 @@ public struct ShapeLibrary: Sendable {
             guard NamedColour.named(family.defaultColour) != nil else { return "\(where_): defaultColour \"\(family.defaultColour)\" is not a colour word" }
             for n in family.allNames {
                 let key = PromptGrammar.words(n).joined(separator: " ")
-                if let other = seenNames[key] { return "\(where_): name \"\(n)\" is also a name of \"\(other)\"" }
+                if let other = seenNames[key], other != family.name { return "\(where_): name \"\(n)\" is also a name of \"\(other)\"" }
                 if NamedColour.named(key) != nil { return "\(where_): name \"\(n)\" is a colour word" }
                 seenNames[key] = family.name
             }
