@@ -12,8 +12,8 @@ public func priorInfoText(_ library: ShapeLibrary) -> String {
                  "Prompts read as \"a/an [colour] [object][, view phrase]\", e.g. \"a red teddy bear, side view\".", "", "Objects (other names; default colour; what the colour word paints):"]
     let width = library.families.map(\.name.count).max() ?? 0
     for family in library.families {
-        let synonyms = family.synonyms.isEmpty ? "" : " (\(family.synonyms.joined(separator: ", ")))"
-        lines.append("  \(family.name.padding(toLength: width, withPad: " ", startingAt: 0))\(synonyms); \(family.defaultColour); \(family.colourRule)")
+        let names = family.synonyms.isEmpty ? family.name : "\(family.name.padding(toLength: width, withPad: " ", startingAt: 0)) (\(family.synonyms.joined(separator: ", ")))"
+        lines.append("  \(names); \(family.defaultColour); \(family.colourRule)")
     }
     lines.append("")
     lines.append("Colours: " + NamedColour.all.map { c in c.synonyms.isEmpty ? c.name : "\(c.name) (\(c.synonyms.joined(separator: ", ")))" }.joined(separator: ", "))

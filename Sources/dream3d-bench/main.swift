@@ -1,6 +1,6 @@
 // dream3d-bench — prints each performance figure of DESIGN.md §7 with its ratio to a peer or to the
 // machine's measured GEMM peak. Run with `make bench`; `dream3d-bench conv hash` runs only the named
-// sections (gemm, conv, hash, render, mesh, unet). Figures are best-of-5 wall-clock times after a warm-up.
+// sections (gemm, conv, hash, render, mesh, dataset, unet). Figures are best-of-5 wall-clock times after a warm-up.
 import Dream3DCore
 import Foundation
 
@@ -10,6 +10,7 @@ let sections: [(name: String, run: () -> Void)] = [
     ("hash", benchHashGrid),
     ("render", benchRender),
     ("mesh", benchMarchingCubes),
+    ("dataset", benchDataset),
     ("unet", benchUNet),
 ]
 let requested = Array(CommandLine.arguments.dropFirst())
