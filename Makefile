@@ -22,7 +22,7 @@ bench: build
 
 demo: build
 	$(SWIFT) run $(RELEASE) dream3d --help
-	$(SWIFT) run $(RELEASE) dream3d-bench
+	$(SWIFT) run $(RELEASE) dream3d prior info
 
 clean:
 	rm -rf .build

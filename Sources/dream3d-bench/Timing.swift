@@ -21,5 +21,5 @@ func bestRun<T>(runs: Int = 5, _ body: () throws -> T) rethrows -> (seconds: Dou
 
 /// Prints one benchmark line: name, figure and its ratio to a reference.
 func report(_ name: String, _ figure: String, ratio: Double, to reference: String) {
-    print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(figure.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(format: "%.2f", ratio)) × \(reference)")
+    print("\(name.padding(toLength: 56, withPad: " ", startingAt: 0)) \(figure.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(format: "%.2f", ratio)) × \(reference)")
 }
