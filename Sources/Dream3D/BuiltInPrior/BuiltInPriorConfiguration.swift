@@ -1,0 +1,57 @@
+// BuiltInPriorConfiguration.swift — the shape of dream3d's own pixel-space prior and how it trains.
+// Architecture from the feasibility probe (DESIGN.md §9): a diffusers UNet2DConditionModel at 32²,
+// 32/64/128 channels, one layer per block, cross-attention only at 8² and in the mid block; a one-layer
+// CLIP text encoder over the prompt grammar's words. The camera enters twice (issue 9): as per-pixel
+// Plücker ray maps concatenated to the noisy image (6 channels: spatial camera information), and as 6
+// numbers through the projection class embedding, as the probe did.
+import Dream3DModels
+
+public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
+    public var imageSize = 32
+    /// Concatenate the 6 Plücker channels (d, o × d) of each pixel's ray to the U-Net input.
+    public var pluckerInput = true
+    public var unet = BuiltInPriorConfiguration.probeUNet(inChannels: 9)
+    public var textEncoder: CLIPTextConfiguration = {
+        var c = CLIPTextConfiguration()
+        c.hiddenSize = 64
+        c.intermediateSize = 128
+        c.numHiddenLayers = 1
+        c.numAttentionHeads = 4
+        c.maxPositionEmbeddings = 16
+        c.hiddenAct = "gelu"
+        return c
+    }()
+    /// squaredcos_cap_v2 (cosine), ε-prediction: the probe's choice for 32² pixels.
+    public var scheduler: SchedulerConfiguration = {
+        var c = SchedulerConfiguration()
+        c.betaSchedule = "squaredcos_cap_v2"
+        c.clipSample = false
+        return c
+    }()
+    public var batchSize = 32
+    /// AdamW 1e-3, EMA 0.995, min-SNR-5 weighting (Hang et al. 2023) as in the probe.
+    public var learningRate: Float = 1e-3
+    public var weightDecay: Float = 0.01
+    public var emaDecay: Float = 0.995
+    public var minSNRGamma: Float = 5
+    /// Condition dropout: both text and camera 10% of the time, text alone 5% (the probe's split), so
+    /// classifier-free guidance can drop the text while keeping the camera.
+    public var dropBothProbability: Float = 0.10
+    public var dropTextProbability: Float = 0.05
+    public init() {}
+
+    /// The probe's U-Net with `inChannels` inputs (3 RGB + 6 Plücker by default) and 3 outputs.
+    public static func probeUNet(inChannels: Int) -> UNet2DConditionConfiguration {
+        let json = """
+        {"sample_size": 32, "in_channels": \(inChannels), "out_channels": 3,
+         "down_block_types": ["DownBlock2D", "DownBlock2D", "CrossAttnDownBlock2D"],
+         "up_block_types": ["CrossAttnUpBlock2D", "UpBlock2D", "UpBlock2D"], "mid_block_type": "UNetMidBlock2DCrossAttn",
+         "block_out_channels": [32, 64, 128], "layers_per_block": 1, "cross_attention_dim": 64, "attention_head_dim": 8,
+         "norm_num_groups": 8, "class_embed_type": "projection", "projection_class_embeddings_input_dim": 6,
+         "flip_sin_to_cos": true, "freq_shift": 0}
+        """
+        return try! JSONDecoder().decode(UNet2DConditionConfiguration.self, from: Data(json.utf8))
+    }
+}
+
+import Foundation

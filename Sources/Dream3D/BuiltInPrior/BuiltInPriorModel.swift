@@ -1,0 +1,99 @@
+// BuiltInPriorModel.swift — the built-in prior's networks and how conditions reach them: text through
+// the word tokenizer and the small CLIP text encoder (cross-attention), the camera as Plücker ray maps
+// concatenated to the noisy image and as 6 numbers through the class embedding.
+import Dream3DCore
+import Dream3DModels
+import Dream3DScene
+import Dream3DShapes
+import Foundation
+
+/// Which conditions a forward pass sees (dropped ones are zeros / the empty caption).
+public struct PriorConditions {
+    public var captions: [String]
+    public var cameras: [Camera]
+    /// Per example: keep the caption (false → empty caption).
+    public var keepText: [Bool]
+    /// Per example: keep the camera (false → zero ray maps and zero camera numbers).
+    public var keepCamera: [Bool]
+
+    public init(captions: [String], cameras: [Camera], keepText: [Bool]? = nil, keepCamera: [Bool]? = nil) {
+        self.captions = captions
+        self.cameras = cameras
+        self.keepText = keepText ?? captions.map { _ in true }
+        self.keepCamera = keepCamera ?? cameras.map { _ in true }
+    }
+}
+
+public final class BuiltInPriorModel {
+    public let configuration: BuiltInPriorConfiguration
+    public let unet: UNet2DConditionModel
+    public let textEncoder: CLIPTextModel
+    public let tokenizer: WordTokenizer
+    public let schedule: NoiseSchedule
+
+    /// Fresh weights (seeded) for `vocabulary` (the prompt grammar's words).
+    public init(_ configuration: BuiltInPriorConfiguration, vocabulary: [String], seed: UInt64) throws(ModelError) {
+        self.configuration = configuration
+        tokenizer = WordTokenizer(vocabulary: vocabulary, maxLength: configuration.textEncoder.maxPositionEmbeddings)
+        var text = configuration.textEncoder
+        text.vocabSize = tokenizer.words.count
+        unet = try UNet2DConditionModel(configuration.unet)
+        textEncoder = try CLIPTextModel(text)
+        schedule = NoiseSchedule(configuration.scheduler)
+        var generator = SeededGenerator(seed: seed).split("prior init")
+        Self.initialise(unet.namedParameters() + textEncoder.namedParameters(), using: &generator)
+    }
+
+    /// Every trainable tensor, U-Net then text encoder, under checkpoint-style names.
+    public var namedParameters: [(String, Tensor)] {
+        unet.namedParameters(prefix: "unet.") + textEncoder.namedParameters(prefix: "text_encoder.")
+    }
+
+    /// torch-style initialisation: weights uniform in ±1/√fan_in, norms' weights 1 and biases 0, the
+    /// U-Net's last convolution at zero (the output starts at ε̂ = 0, a common diffusion init).
+    static func initialise(_ parameters: [(String, Tensor)], using generator: inout SeededGenerator) {
+        for (name, p) in parameters {
+            let isNorm = name.contains("norm") || name.contains("layer_norm")
+            if name.hasSuffix("bias") || name.hasPrefix("conv_out") {
+                p.scalars = [Float](repeating: 0, count: p.count)
+            } else if isNorm {
+                p.scalars = [Float](repeating: 1, count: p.count)
+            } else {
+                let fanIn = p.count / max(1, p.shape[0]), bound = 1 / Float(max(1, fanIn)).squareRoot()
+                p.scalars = generator.uniforms(p.count, in: -bound...bound)
+            }
+            _ = p.requiringGrad()
+        }
+    }
+
+    /// The 6 camera numbers of the class embedding: sin/cos of azimuth and elevation, distance, fovy.
+    static func cameraNumbers(_ camera: Camera) -> [Float] {
+        let a = camera.azimuth * .pi / 180, e = camera.elevation * .pi / 180
+        return [sin(a), cos(a), sin(e), cos(e), camera.distance, camera.fovy]
+    }
+
+    /// ε̂ for noisy images z [N, 3, S, S] at timesteps `t` (one per image) under `conditions`.
+    public func predictNoise(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions) -> Tensor {
+        let n = z.shape[0], s = configuration.imageSize
+        var input = z
+        if configuration.pluckerInput {
+            let maps = (0..<n).flatMap { i -> [Float] in
+                conditions.keepCamera[i] ? pluckerRays(withSize(conditions.cameras[i], s)).scalars : [Float](repeating: 0, count: 6 * s * s)
+            }
+            input = Tensor.concatenate([z, Tensor(shape: [n, 6, s, s], scalars: maps)], axis: 1)
+        }
+        let labels = Tensor(shape: [n, 6], scalars: (0..<n).flatMap { i in
+            conditions.keepCamera[i] ? Self.cameraNumbers(conditions.cameras[i]) : [Float](repeating: 0, count: 6)
+        })
+        let ids = (0..<n).map { i in tokenizer.tokenize(conditions.keepText[i] ? conditions.captions[i] : "").ids }
+        let context = textEncoder(ids)
+        return unet(input, timesteps: t.map(Float.init), encoderHiddenStates: context, classLabels: labels)
+    }
+
+    private func withSize(_ camera: Camera, _ size: Int) -> Camera {
+        var c = camera
+        c.width = size
+        c.height = size
+        return c
+    }
+}

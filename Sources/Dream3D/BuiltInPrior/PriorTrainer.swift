@@ -1,0 +1,79 @@
+// PriorTrainer.swift — trains the built-in prior on the procedural dataset (issue 6): ε-prediction with
+// min-SNR-γ loss weighting (Hang et al. 2023: weight min(SNR, γ)/SNR per example, SNR = ᾱ/(1 − ᾱ)),
+// AdamW, an exponential moving average of the weights (the EMA is what ships), and condition dropout
+// for classifier-free guidance. Batch k is dataset examples k·B ..< (k+1)·B, so a seed fixes the data,
+// the noise and the dropout: the loss curve repeats bit for bit.
+import Dream3DCore
+import Dream3DModels
+import Dream3DShapes
+
+public final class PriorTrainer {
+    public let model: BuiltInPriorModel
+    public let dataset: DatasetRenderer
+    public let optimizer: Adam
+    /// EMA copies of every parameter, by name.
+    public private(set) var ema: [String: [Float]]
+    public private(set) var step = 0
+    var noiseStream: SeededGenerator
+
+    public init(model: BuiltInPriorModel, dataset: DatasetRenderer, seed: UInt64) {
+        self.model = model
+        self.dataset = dataset
+        let c = model.configuration
+        let parameters = model.namedParameters.map(\.1)
+        for (name, p) in model.namedParameters { p.name = name }
+        optimizer = Adam.adamW(groups: [ParameterGroup(name: "prior", parameters: parameters, learningRate: c.learningRate,
+                                                       weightDecay: c.weightDecay)])
+        ema = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.0, $0.1.scalars) })
+        noiseStream = SeededGenerator(seed: seed).split("prior training")
+    }
+
+    /// One step on the next batch; returns the weighted loss.
+    @discardableResult
+    public func trainStep() -> Float {
+        let c = model.configuration, b = c.batchSize
+        let examples = dataset.examples((step * b)..<((step + 1) * b))
+        let size = c.imageSize, pixels = 3 * size * size
+        let x0 = Tensor(shape: [b, 3, size, size], scalars: examples.flatMap { $0.image.scalars.map { 2 * $0 - 1 } })
+        let steps = model.schedule.count
+        let t = (0..<b).map { _ in Int(noiseStream.next() % UInt64(steps)) }
+        let noise = noiseStream.normals(b * pixels)
+        var noisy = [Float](repeating: 0, count: b * pixels)
+        for i in 0..<b {
+            let a = model.schedule.alpha(t[i]), s = model.schedule.sigma(t[i])
+            for j in 0..<pixels { noisy[i * pixels + j] = a * x0.scalars[i * pixels + j] + s * noise[i * pixels + j] }
+        }
+        // Dropout: both conditions with p_both, else the text alone with p_text.
+        var keepText = [Bool](repeating: true, count: b), keepCamera = [Bool](repeating: true, count: b)
+        for i in 0..<b {
+            let u = noiseStream.uniform()
+            if u < c.dropBothProbability { keepText[i] = false; keepCamera[i] = false } else if u < c.dropBothProbability + c.dropTextProbability { keepText[i] = false }
+        }
+        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera), keepText: keepText, keepCamera: keepCamera)
+        optimizer.zeroGrad()
+        let predicted = model.predictNoise(Tensor(shape: x0.shape, scalars: noisy), timesteps: t, conditions: conditions)
+        // Σ_i w_i · mean_j (ε̂ − ε)², averaged over the batch, w_i = min(SNR_i, γ) / SNR_i.
+        let weights = t.map { ti -> Float in
+            let abar = model.schedule.alphasCumprod[ti], snr = abar / max(1e-8, 1 - abar)
+            return min(snr, c.minSNRGamma) / max(snr, 1e-8)
+        }
+        let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: weights.map { $0 / Float(b * pixels) })
+        let loss = ((predicted - Tensor(shape: x0.shape, scalars: noise)).square() * perPixelWeights).sum()
+        let value = loss.item
+        loss.backward()
+        optimizer.step()
+        updateEMA()
+        step += 1
+        return value
+    }
+
+    /// ema ← d·ema + (1 − d)·θ for every parameter.
+    private func updateEMA() {
+        let d = model.configuration.emaDecay
+        for (name, p) in model.namedParameters {
+            ema[name]!.withUnsafeMutableBufferPointer { e in
+                p.scalars.withUnsafeBufferPointer { v in for i in 0..<e.count { e[i] = d * e[i] + (1 - d) * v[i] } }
+            }
+        }
+    }
+}
