@@ -1,7 +1,9 @@
 // The subcommand skeleton of DESIGN.md §1. Each answers "not implemented yet" (exit code 2) until
 // the issue that builds it lands.
 import ArgumentParser
+import Dream3D
 import Dream3DShapes
+import Foundation
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Optimise a scene for a prompt and write its mesh.")
@@ -39,8 +41,29 @@ struct PriorInfo: ParsableCommand {
 }
 
 struct PriorTrain: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train the built-in prior from scratch or resume.")
-    func run() throws { try notImplemented("prior train") }
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train the built-in prior from scratch or resume.",
+        discussion: "Writes checkpoint.safetensors (every --checkpoint-every steps) and loss.jsonl into --out.")
+    @Option(help: "Training steps in total.") var steps = 4000
+    @Option(help: "Seed for the data, the noise and the initial weights.") var seed: UInt64 = 0
+    @Option(help: "Images per step.") var batchSize = 32
+    @Option(help: "Training folder.") var out = "runs/prior"
+    @Flag(help: "Continue from the folder's checkpoint.") var resume = false
+    @Option(help: "Steps between checkpoints.") var checkpointEvery = 100
+
+    func run() throws {
+        var options = PriorTrainingOptions()
+        options.steps = steps
+        options.seed = seed
+        options.configuration.batchSize = batchSize
+        options.folder = URL(fileURLWithPath: out)
+        options.resume = resume
+        options.checkpointEvery = checkpointEvery
+        _ = try trainBuiltInPrior(options) { p in
+            let eta = Int(p.secondsRemaining)
+            print(String(format: "step %d/%d  loss %.4f  %.1f images/s  ETA %d:%02d:%02d", p.step, p.steps, p.loss,
+                         p.imagesPerSecond, eta / 3600, eta / 60 % 60, eta % 60))
+        }
+    }
 }
 
 struct PriorSample: ParsableCommand {

@@ -36,6 +36,22 @@ func tinyPriorTrainer(seed: UInt64) throws -> PriorTrainer {
         #expect(a.ema == b.ema)
     }
 
+    @Test func resumedTrainingContinuesBitForBit() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dream3d-prior-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let straight = try tinyPriorTrainer(seed: 8)
+        let expected = (0..<5).map { _ in straight.trainStep() }
+        let first = try tinyPriorTrainer(seed: 8)
+        for _ in 0..<3 { first.trainStep() }
+        let url = folder.appendingPathComponent("checkpoint.safetensors")
+        try first.saveCheckpoint(to: url)
+        let resumed = try tinyPriorTrainer(seed: 8)
+        try resumed.restoreCheckpoint(from: url)
+        #expect((0..<2).map { _ in resumed.trainStep() } == Array(expected.suffix(2)))
+        #expect(resumed.ema == straight.ema)
+    }
+
     @Test func trainingLowersTheLoss() throws {
         let trainer = try tinyPriorTrainer(seed: 7)
         let losses = (0..<60).map { _ in trainer.trainStep() }

@@ -12,8 +12,8 @@ public final class PriorTrainer {
     public let dataset: DatasetRenderer
     public let optimizer: Adam
     /// EMA copies of every parameter, by name.
-    public private(set) var ema: [String: [Float]]
-    public private(set) var step = 0
+    public internal(set) var ema: [String: [Float]]
+    public internal(set) var step = 0
     var noiseStream: SeededGenerator
 
     public init(model: BuiltInPriorModel, dataset: DatasetRenderer, seed: UInt64) {

@@ -1,0 +1,58 @@
+// PriorTrainingRun.swift — `dream3d prior train` as a library call: trains in a folder, writes a
+// checkpoint every few steps (atomically, so an interrupt loses at most those steps), appends one JSON
+// line per logged step to loss.jsonl, and resumes from the folder's checkpoint when asked.
+import Dream3DCore
+import Dream3DShapes
+import Foundation
+
+public struct PriorTrainingOptions: Sendable {
+    public var steps = 4000
+    public var seed: UInt64 = 0
+    public var folder = URL(fileURLWithPath: "runs/prior")
+    public var resume = false
+    public var checkpointEvery = 100
+    public var logEvery = 10
+    public var configuration = BuiltInPriorConfiguration()
+    public init() {}
+}
+
+/// One progress report.
+public struct PriorTrainingProgress: Sendable {
+    public var step: Int, steps: Int
+    public var loss: Float
+    public var imagesPerSecond: Double
+    public var secondsRemaining: Double
+}
+
+/// Trains (or resumes) the built-in prior as `options` say, calling `report` every `logEvery` steps.
+public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTrainingProgress) -> Void) throws -> PriorTrainer {
+    try FileManager.default.createDirectory(at: options.folder, withIntermediateDirectories: true)
+    let library = try ShapeLibrary.load()
+    var settings = DatasetSettings()
+    settings.imageSize = options.configuration.imageSize
+    let model = try BuiltInPriorModel(options.configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: options.seed)
+    let trainer = PriorTrainer(model: model, dataset: DatasetRenderer(library: library, settings: settings, seed: options.seed), seed: options.seed)
+    let checkpoint = options.folder.appendingPathComponent("checkpoint.safetensors")
+    if options.resume { try trainer.restoreCheckpoint(from: checkpoint) }
+    let log = options.folder.appendingPathComponent("loss.jsonl")
+    if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+    let handle = try FileHandle(forWritingTo: log)
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    let start = Date(), firstStep = trainer.step
+    var window: [Float] = []
+    while trainer.step < options.steps {
+        window.append(trainer.trainStep())
+        if trainer.step % options.logEvery == 0 || trainer.step == options.steps {
+            let elapsed = Date().timeIntervalSince(start), done = Double(trainer.step - firstStep)
+            let progress = PriorTrainingProgress(step: trainer.step, steps: options.steps, loss: window.reduce(0, +) / Float(window.count),
+                                                 imagesPerSecond: done * Double(options.configuration.batchSize) / elapsed,
+                                                 secondsRemaining: elapsed / done * Double(options.steps - trainer.step))
+            handle.write(Data("{\"step\":\(progress.step),\"loss\":\(progress.loss),\"seconds\":\(String(format: "%.1f", elapsed))}\n".utf8))
+            report(progress)
+            window.removeAll()
+        }
+        if trainer.step % options.checkpointEvery == 0 || trainer.step == options.steps { try trainer.saveCheckpoint(to: checkpoint) }
+    }
+    return trainer
+}
