@@ -60,8 +60,8 @@ struct PriorTrain: ParsableCommand {
         options.checkpointEvery = checkpointEvery
         _ = try trainBuiltInPrior(options) { p in
             let eta = Int(p.secondsRemaining)
-            print(String(format: "step %d/%d  loss %.4f  %.1f images/s  ETA %d:%02d:%02d", p.step, p.steps, p.loss,
-                         p.imagesPerSecond, eta / 3600, eta / 60 % 60, eta % 60))
+            FileHandleOutput.standardOutput.write(String(format: "step %d/%d  loss %.4f  %.1f images/s  ETA %d:%02d:%02d\n",
+                                                         p.step, p.steps, p.loss, p.imagesPerSecond, eta / 3600, eta / 60 % 60, eta % 60))
         }
     }
 }
@@ -73,6 +73,21 @@ struct PriorSample: ParsableCommand {
 }
 
 struct PriorEval: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Held-out denoising loss and zero-shot family accuracy.")
-    func run() throws { try notImplemented("prior eval") }
+    static let configuration = CommandConfiguration(commandName: "eval",
+        abstract: "Evaluate a prior training folder on held-out renders (camera sensitivity; zero-shot accuracy to come).")
+    @Option(help: "Training folder holding checkpoint.safetensors.") var folder = "runs/prior"
+    @Option(help: "Held-out images.") var count = 64
+
+    func run() throws {
+        var options = PriorTrainingOptions()
+        options.folder = URL(fileURLWithPath: folder)
+        options.resume = true
+        options.steps = 0
+        let trainer = try trainBuiltInPrior(options) { _ in }
+        trainer.loadEMAWeights()
+        let s = cameraSensitivity(trainer.model, dataset: trainer.dataset, count: count)
+        print(String(format: "step %d, EMA weights, %d held-out renders, t ∈ {200, 400, 600}", trainer.step, count))
+        print(String(format: "denoising error: true camera %.5f, turned 90° %.5f (%+.1f%%), turned 180° %.5f (%+.1f%%)",
+                     s.trueCamera, s.turned90, 100 * s.margin90, s.turned180, 100 * s.margin180))
+    }
 }

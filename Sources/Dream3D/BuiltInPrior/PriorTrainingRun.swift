@@ -41,7 +41,7 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
     try handle.seekToEnd()
     let start = Date(), firstStep = trainer.step
     var window: [Float] = []
-    while trainer.step < options.steps {
+    while trainer.step < options.steps {  // steps 0 with resume: load only (evaluation)
         window.append(trainer.trainStep())
         if trainer.step % options.logEvery == 0 || trainer.step == options.steps {
             let elapsed = Date().timeIntervalSince(start), done = Double(trainer.step - firstStep)
