@@ -2,6 +2,8 @@
 // the issue that builds it lands.
 import ArgumentParser
 import Dream3D
+import Dream3DCore
+import Dream3DScene
 import Dream3DShapes
 import Foundation
 
@@ -67,9 +69,38 @@ struct PriorTrain: ParsableCommand {
 }
 
 struct PriorSample: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sample", abstract: "Sample images from the prior for a prompt and camera.")
-    @Argument(help: "What to draw, e.g. \"a blue chair\".") var prompt: String
-    func run() throws { try notImplemented("prior sample") }
+    static let configuration = CommandConfiguration(commandName: "sample",
+        abstract: "Sample images from a prior training folder for a prompt, one per azimuth (or --grid: every object).")
+    @Argument(help: "What to draw, e.g. \"a blue chair\" (ignored with --grid).") var prompt: String = "a teddy bear"
+    @Option(help: "Training folder holding checkpoint.safetensors.") var folder = "runs/prior"
+    @Option(help: "First azimuth in degrees; the views go round in equal steps.") var azimuth: Float = 0
+    @Option(help: "Elevation in degrees.") var elevation: Float = 15
+    @Option(help: "Views round the object.") var views = 4
+    @Option(help: "DDIM steps.") var steps = 50
+    @Option(help: "Classifier-free guidance scale.") var cfg: Float = 5
+    @Option(help: "Seed for the starting noise.") var seed: UInt64 = 0
+    @Flag(help: "Every object the prior knows, in its default colour, one row each.") var grid = false
+    @Option(help: "Output PNG.") var out = "prior-sample.png"
+
+    func run() throws {
+        var options = PriorTrainingOptions()
+        options.folder = URL(fileURLWithPath: folder)
+        options.resume = true
+        options.steps = 0
+        let trainer = try trainBuiltInPrior(options) { _ in }
+        trainer.loadEMAWeights()
+        let size = trainer.model.configuration.imageSize
+        let orbit = (0..<views).map { i in
+            Camera(elevation: elevation, azimuth: azimuth + 360 * Float(i) / Float(views), distance: 1.75,
+                   fovy: 45 * .pi / 180, width: size, height: size)
+        }
+        let prompts = grid ? trainer.dataset.library.families.map { "a \($0.name)" } : [prompt]
+        let images = try samplePrior(trainer.model, prompts: prompts.flatMap { p in orbit.map { _ in p } },
+                                     cameras: prompts.flatMap { _ in orbit }, steps: steps, guidanceScale: cfg, seed: seed)
+        let tiles = images.split(axis: 0, sizes: [Int](repeating: 1, count: images.shape[0])).map { $0.reshaped([3, size, size]) }
+        try writePNG(imageGrid(tiles, columns: views), to: URL(fileURLWithPath: out))
+        print("wrote \(out): \(prompts.count) prompt(s) × \(views) views at \(size)², step \(trainer.step) EMA weights")
+    }
 }
 
 struct PriorEval: ParsableCommand {

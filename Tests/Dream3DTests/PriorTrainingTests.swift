@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import Dream3DCore
 import Dream3DModels
+import Dream3DScene
 import Dream3DShapes
 @testable import Dream3D
 
@@ -50,6 +51,15 @@ func tinyPriorTrainer(seed: UInt64) throws -> PriorTrainer {
         try resumed.restoreCheckpoint(from: url)
         #expect((0..<2).map { _ in resumed.trainStep() } == Array(expected.suffix(2)))
         #expect(resumed.ema == straight.ema)
+    }
+
+    @Test func samplingIsSeededAndInRange() throws {
+        let trainer = try tinyPriorTrainer(seed: 9)
+        let cameras = [0, 90].map { Camera(elevation: 15, azimuth: $0, distance: 1.75, fovy: 0.8, width: 16, height: 16) }
+        let a = try samplePrior(trainer.model, prompts: ["a red chair", "a red chair"], cameras: cameras, steps: 4, seed: 1)
+        let b = try samplePrior(trainer.model, prompts: ["a red chair", "a red chair"], cameras: cameras, steps: 4, seed: 1)
+        #expect(a.shape == [2, 3, 16, 16] && a.scalars == b.scalars)
+        #expect(a.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
 
     @Test func trainingLowersTheLoss() throws {

@@ -1,0 +1,29 @@
+// PriorSampling.swift — images from the built-in prior: DDIM (Song et al. 2021, eta 0) with
+// classifier-free guidance ε̂ = ε̂_u + s·(ε̂_c − ε̂_u). The unconditional branch drops the text but keeps
+// the camera (the probe's choice, DESIGN.md §9), so guidance amplifies the prompt without erasing the
+// viewpoint.
+import Dream3DCore
+import Dream3DModels
+import Dream3DScene
+
+/// Samples [N, 3, S, S] in [0, 1] for `prompt`, one per camera.
+public func samplePrior(_ model: BuiltInPriorModel, prompts: [String], cameras: [Camera], steps: Int = 50,
+                        guidanceScale: Float = 5, seed: UInt64 = 0) throws -> Tensor {
+    var configuration = model.configuration.scheduler
+    configuration.clipSample = true                 // x̂₀ clipped to [−1, 1] while sampling
+    let scheduler = try DDIMScheduler(configuration)
+    let n = cameras.count, s = model.configuration.imageSize
+    var generator = SeededGenerator(seed: seed).split("prior sample")
+    let noise = Tensor(shape: [n, 3, s, s], scalars: generator.normals(n * 3 * s * s))
+    let z = withoutGrad {
+        scheduler.sample(noise: noise, steps: steps, guidanceScale: guidanceScale) { z, t in
+            let both = Tensor.concatenate([z, z], axis: 0)
+            let conditions = PriorConditions(captions: prompts + prompts, cameras: cameras + cameras,
+                                             keepText: [Bool](repeating: false, count: n) + [Bool](repeating: true, count: n))
+            let out = model.predictNoise(both, timesteps: [Int](repeating: t, count: 2 * n), conditions: conditions)
+            let halves = out.split(axis: 0, sizes: [n, n])
+            return (halves[0], halves[1])
+        }
+    }
+    return Tensor(shape: z.shape, scalars: z.scalars.map { min(max(($0 + 1) / 2, 0), 1) })
+}
