@@ -83,12 +83,7 @@ struct PriorSample: ParsableCommand {
     @Option(help: "Output PNG.") var out = "prior-sample.png"
 
     func run() throws {
-        var options = PriorTrainingOptions()
-        options.folder = URL(fileURLWithPath: folder)
-        options.resume = true
-        options.steps = 0
-        let trainer = try trainBuiltInPrior(options) { _ in }
-        trainer.loadEMAWeights()
+        let trainer = try loadTrainedPrior(folder: URL(fileURLWithPath: folder))
         let size = trainer.model.configuration.imageSize
         let orbit = (0..<views).map { i in
             Camera(elevation: elevation, azimuth: azimuth + 360 * Float(i) / Float(views), distance: 1.75,
@@ -110,12 +105,7 @@ struct PriorEval: ParsableCommand {
     @Option(help: "Held-out images.") var count = 64
 
     func run() throws {
-        var options = PriorTrainingOptions()
-        options.folder = URL(fileURLWithPath: folder)
-        options.resume = true
-        options.steps = 0
-        let trainer = try trainBuiltInPrior(options) { _ in }
-        trainer.loadEMAWeights()
+        let trainer = try loadTrainedPrior(folder: URL(fileURLWithPath: folder))
         let s = cameraSensitivity(trainer.model, dataset: trainer.dataset, count: count)
         print(String(format: "step %d, EMA weights, %d held-out renders, t ∈ {200, 400, 600}", trainer.step, count))
         print(String(format: "denoising error: true camera %.5f, turned 90° %.5f (%+.1f%%), turned 180° %.5f (%+.1f%%)",

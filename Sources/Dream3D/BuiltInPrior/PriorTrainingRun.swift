@@ -27,11 +27,7 @@ public struct PriorTrainingProgress: Sendable {
 /// Trains (or resumes) the built-in prior as `options` say, calling `report` every `logEvery` steps.
 public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTrainingProgress) -> Void) throws -> PriorTrainer {
     try FileManager.default.createDirectory(at: options.folder, withIntermediateDirectories: true)
-    let library = try ShapeLibrary.load()
-    var settings = DatasetSettings()
-    settings.imageSize = options.configuration.imageSize
-    let model = try BuiltInPriorModel(options.configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: options.seed)
-    let trainer = PriorTrainer(model: model, dataset: DatasetRenderer(library: library, settings: settings, seed: options.seed), seed: options.seed)
+    let trainer = try makePriorTrainer(options.configuration, seed: options.seed)
     let checkpoint = options.folder.appendingPathComponent("checkpoint.safetensors")
     if options.resume { try trainer.restoreCheckpoint(from: checkpoint) }
     let log = options.folder.appendingPathComponent("loss.jsonl")
@@ -41,7 +37,7 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
     try handle.seekToEnd()
     let start = Date(), firstStep = trainer.step
     var window: [Float] = []
-    while trainer.step < options.steps {  // steps 0 with resume: load only (evaluation)
+    while trainer.step < options.steps {
         window.append(trainer.trainStep())
         if trainer.step % options.logEvery == 0 || trainer.step == options.steps {
             let elapsed = Date().timeIntervalSince(start), done = Double(trainer.step - firstStep)
@@ -54,5 +50,23 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
         }
         if trainer.step % options.checkpointEvery == 0 || trainer.step == options.steps { try trainer.saveCheckpoint(to: checkpoint) }
     }
+    return trainer
+}
+
+/// A trainer over the procedural dataset with fresh, seeded weights.
+func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) throws -> PriorTrainer {
+    let library = try ShapeLibrary.load()
+    var settings = DatasetSettings()
+    settings.imageSize = configuration.imageSize
+    let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: seed)
+    return PriorTrainer(model: model, dataset: DatasetRenderer(library: library, settings: settings, seed: seed), seed: seed)
+}
+
+/// The prior of a training folder with its EMA weights loaded, for sampling and evaluation (the
+/// folder is only read).
+public func loadTrainedPrior(folder: URL, configuration: BuiltInPriorConfiguration = BuiltInPriorConfiguration()) throws -> PriorTrainer {
+    let trainer = try makePriorTrainer(configuration, seed: 0)
+    try trainer.restoreCheckpoint(from: folder.appendingPathComponent("checkpoint.safetensors"))
+    trainer.loadEMAWeights()
     return trainer
 }
