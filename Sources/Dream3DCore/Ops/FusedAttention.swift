@@ -49,11 +49,8 @@ extension Tensor {
         var out = [Float](repeating: 0, count: g.heads * lq * dv)
         var logSumExp = [Float](repeating: 0, count: g.heads * lq)
         let rows = g.blockRows, blocks = (lq + rows - 1) / rows
-        // Blocks are independent: one per core, each GEMM single-threaded (small GEMMs lose more to
-        // OpenBLAS's thread hand-offs than they gain). Every block writes its own rows: deterministic.
-        let threads = blasThreadCount
-        blasThreadCount = 1
-        defer { blasThreadCount = threads }
+        // Blocks are independent: one per core, each GEMM unsplit (small GEMMs lose more to thread
+        // hand-offs than they gain). Every block writes its own rows: deterministic.
         q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
         out.withUnsafeMutableBufferPointer { ob in logSumExp.withUnsafeMutableBufferPointer { lb in
             let lse = lb.baseAddress!, o = ob.baseAddress!
@@ -63,7 +60,7 @@ extension Tensor {
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * lk + m)
                 defer { scratch.deallocate() }
                 let totals = scratch + m * lk
-                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, scratch)
+                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, scratch, split: false)
                 for r in 0..<m {
                     let row = scratch + r * lk, visible = g.visibleKeys(start + r)
                     let top = rowMaximum(row, visible)
@@ -72,7 +69,7 @@ extension Tensor {
                     lse[h * lq + start + r] = top + Foundation.log(totals[r])
                 }
                 let oh = o + (h * lq + start) * dv
-                gemm(m: m, n: dv, k: lk, scratch, vh, oh)                  // unnormalised, then rows ÷ their sums
+                gemm(m: m, n: dv, k: lk, scratch, vh, oh, split: false)    // unnormalised, then rows ÷ their sums
                 for r in 0..<m {
                     let inverse = 1 / totals[r]
                     for c in 0..<dv { oh[r * dv + c] *= inverse }
@@ -90,10 +87,7 @@ private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tenso
     let (lq, lk, d, dv) = (g.lq, g.lk, g.d, g.dv), rows = g.blockRows
     var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dvs = [Float](repeating: 0, count: v.count)
     let dy = y.gradScalars
-    // One head per core (dK and dV sum over a head's query blocks), single-threaded GEMMs as in forward.
-    let threads = blasThreadCount
-    blasThreadCount = 1
-    defer { blasThreadCount = threads }
+    // One head per core (dK and dV sum over a head's query blocks), unsplit GEMMs as in forward.
     q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
     y.scalars.withUnsafeBufferPointer { ob in dy.withUnsafeBufferPointer { dob in
     dq.withUnsafeMutableBufferPointer { dqb in dk.withUnsafeMutableBufferPointer { dkb in dvs.withUnsafeMutableBufferPointer { dvb in
@@ -104,8 +98,8 @@ private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tenso
             let oh = ob.baseAddress! + h * lq * dv, doh = dob.baseAddress! + h * lq * dv
             for start in stride(from: 0, to: lq, by: rows) {
                 let m = min(rows, lq - start)
-                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, p)          // scores
-                gemm(transposeB: true, m: m, n: lk, k: dv, doh + start * dv, vh, dp)                      // dP = dO·vᵀ
+                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, p, split: false)          // scores
+                gemm(transposeB: true, m: m, n: lk, k: dv, doh + start * dv, vh, dp, split: false)                      // dP = dO·vᵀ
                 for r in 0..<m {
                     let i = start + r, row = p + r * lk, drow = dp + r * lk, visible = g.visibleKeys(i)
                     var delta: Float = 0                                                                  // rowsum(dO ∘ O)
@@ -114,9 +108,9 @@ private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tenso
                     for j in visible..<lk { row[j] = 0 }
                     for j in 0..<lk { drow[j] = row[j] * (drow[j] - delta) }                              // dS
                 }
-                gemm(transposeA: true, m: lk, n: dv, k: m, p, doh + start * dv, beta: 1, dvb.baseAddress! + h * lk * dv)
-                gemm(m: m, n: d, k: lk, alpha: g.scale, dp, kh, beta: 1, dqb.baseAddress! + (h * lq + start) * d)
-                gemm(transposeA: true, m: lk, n: d, k: m, alpha: g.scale, dp, qh + start * d, beta: 1, dkb.baseAddress! + h * lk * d)
+                gemm(transposeA: true, m: lk, n: dv, k: m, p, doh + start * dv, beta: 1, dvb.baseAddress! + h * lk * dv, split: false)
+                gemm(m: m, n: d, k: lk, alpha: g.scale, dp, kh, beta: 1, dqb.baseAddress! + (h * lq + start) * d, split: false)
+                gemm(transposeA: true, m: lk, n: d, k: m, alpha: g.scale, dp, qh + start * d, beta: 1, dkb.baseAddress! + h * lk * d, split: false)
             }
         }
     } } } } } } } }
