@@ -12,7 +12,7 @@ extension Tensor {
     ) -> Tensor {
         let shape = a.shape == b.shape ? a.shape : broadcastShape(a.shape, b.shape)
         let n = shape.reduce(1, *)
-        var out = zeroedStorage(n)
+        var out = uninitializedStorage(n)                    // both loops below write every element
         let loop = StridedLoop(shape: shape, strides: [broadcastStrides(a.shape, to: shape), broadcastStrides(b.shape, to: shape)])
         a.scalars.withUnsafeBufferPointer { x in
             b.scalars.withUnsafeBufferPointer { y in

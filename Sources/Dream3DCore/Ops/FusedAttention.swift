@@ -46,8 +46,9 @@ extension Tensor {
         precondition(!causal || lk >= lq, "causal attention needs at least as many keys as queries")
         let g = AttentionShape(heads: q.count / max(1, lq * d), lq: lq, lk: lk, d: d, dv: dv,
                                scale: scale ?? 1 / Float(d).squareRoot(), causal: causal, blockBudget: blockBudget)
-        var out = [Float](repeating: 0, count: g.heads * lq * dv)
-        var logSumExp = [Float](repeating: 0, count: g.heads * lq)
+        // Every block writes all its rows of both (the P·V GEMM with beta = 0), so neither needs a zero fill.
+        var out = uninitializedStorage(g.heads * lq * dv)
+        var logSumExp = uninitializedStorage(g.heads * lq)
         let rows = g.blockRows, blocks = (lq + rows - 1) / rows
         // Blocks are independent: one per core, each GEMM unsplit (small GEMMs lose more to thread
         // hand-offs than they gain). Every block writes its own rows: deterministic.

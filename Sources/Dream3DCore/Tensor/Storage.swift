@@ -14,6 +14,9 @@ public func zeroedStorage(_ count: Int) -> [Float] {
     storage(count) { $0.initialize(repeating: 0) }
 }
 
+/// `count` floats of no particular value, for an output its kernel writes whole before anyone reads it.
+public func uninitializedStorage(_ count: Int) -> [Float] { storage(count) { _ in } }
+
 /// `count` floats set by `initialize`, which must write every one (an op's output, written whole by its
 /// kernel, so the zero fill of `zeroedStorage` would be a wasted pass over memory); huge pages as above.
 public func storage(_ count: Int, initializedBy initialize: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
