@@ -23,13 +23,14 @@ let package = Package(
         // System libraries (installed by scripts/install-deps.sh).
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
-        // Compiler intrinsics Swift cannot spell (cache prefetch), inlined into Swift kernels.
+        // Compiler intrinsics Swift cannot spell (cache prefetch), inlined into Swift kernels, and the few
+        // vector kernels that need AVX-512/AVX2 copies beside the baseline one (SoftmaxRow.c).
         .target(name: "CIntrinsics"),
         // Camera math over GLM behind a C API, so Swift never sees C++ templates.
         .target(name: "CGLM", cxxSettings: [.unsafeFlags(["-O2"])]),
 
         // Tensors, autograd, kernels, RNG, optimisers, safetensors and PNG I/O. Knows no diffusion, no 3D.
-        .target(name: "Dream3DCore", dependencies: ["CBLAS", "CPNG"]),
+        .target(name: "Dream3DCore", dependencies: ["CBLAS", "CPNG", "CIntrinsics"]),
         // Diffusers-named layers (UNet2DConditionModel, CLIPTextModel, AutoencoderKL, LoRA), tokenizers,
         // noise schedules and samplers. 2D only: no cameras, no rays.
         .target(name: "Dream3DModels", dependencies: ["Dream3DCore"]),

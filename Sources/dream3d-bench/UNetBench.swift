@@ -1,6 +1,7 @@
 // UNetBench.swift — the U-Net forward against diffusers on PyTorch CPU (DESIGN.md §7: ratio < 1). Same
 // configuration as Tests/Fixtures/bench_unet_torch.py: the SD-2.x-like fixture config (unet_sd2/config.json),
-// random weights, batch 2, 4×64×64, 77 context tokens, class labels [2, 6], no graph, best of 5.
+// random weights, batch 2, 4×64×64, 77 context tokens, class labels [2, 6], no graph, best of 5; then the same
+// batch forward and backward (best of 3).
 import Foundation
 import Dream3DCore
 import Dream3DModels
@@ -33,4 +34,14 @@ func benchUNet() {
     } else {
         print("unet forward SD-2.x-like ×2 64²: \(figure) (no PyTorch figure: run Tests/Fixtures/bench_unet_torch.py)")
     }
+    // Training throughput (the built-in prior and VSD's LoRA train through this): the graph recorded and a
+    // random output gradient propagated into every parameter. No PyTorch figure for it yet.
+    let seed = generator.normals(sample.count)
+    let training = bestTime(runs: 3) {
+        for (_, p) in unet.namedParameters() { p.zeroGrad() }
+        unet(sample, timesteps: [500], encoderHiddenStates: context, classLabels: config.classEmbedType == nil ? nil : labels)
+            .backward(seed: seed)
+    }
+    print("unet forward+backward SD-2.x-like ×2 64²".padding(toLength: 56, withPad: " ", startingAt: 0)
+          + String(format: " %.1f ms", training * 1000))
 }

@@ -18,5 +18,5 @@ if let unknown = requested.first(where: { name in !sections.contains { $0.name =
     print("dream3d-bench: unknown section \(unknown); sections: \(sections.map(\.name).joined(separator: ", "))")
     exit(2)
 }
-print("dream3d-bench \(dream3dVersion) on \(workerCount) cores, OpenBLAS with \(blasThreadCount) threads")
+print("dream3d-bench \(dream3dVersion) on \(workerCount) cores")
 for section in sections where requested.isEmpty || requested.contains(section.name) { section.run() }

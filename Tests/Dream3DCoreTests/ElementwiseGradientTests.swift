@@ -77,6 +77,16 @@ import Testing
         }, "gelu tanh")
         #expect(!x.softplus().scalars.contains { !$0.isFinite })
     }
+
+    @Test func vectorKernelsStayCloseToLibm() {
+        // The C kernels' erf (Abramowitz & Stegun 7.1.26) and exp (Cephes) against Foundation's, on a
+        // grid over [-10, 10): measured 4.8e-7 for GELU, 1.7e-7 for SiLU (relative to max(1, |y|)).
+        let points = Array(stride(from: -10 as Float, to: 10, by: 0.001))
+        let x = Tensor(shape: [points.count], scalars: points)
+        expectClose(x.gelu(.erf).scalars, points.map { 0.5 * $0 * (1 + Foundation.erf($0 / Float(2).squareRoot())) },
+                    tolerance: 1e-6, "gelu erf")
+        expectClose(x.silu().scalars, points.map { $0 / (1 + Foundation.exp(-$0)) }, tolerance: 1e-6, "silu")
+    }
 }
 
 import Foundation

@@ -31,9 +31,12 @@ import Testing
     }
 
     @Test func fastExponentialIsAccurate() {
+        let xs = Array(stride(from: -100.0 as Float, to: 88, by: 0.0137))
+        var ys = xs
+        _ = ys.withUnsafeMutableBufferPointer { expShiftedSum($0.baseAddress!, $0.count, shift: 0) }
         var worst: Float = 0
-        for x in stride(from: -100.0 as Float, to: 88, by: 0.0137) {
-            let exact = Foundation.exp(x), y = fastExp(x)
+        for (x, y) in zip(xs, ys) {
+            let exact = Foundation.exp(x)
             if exact > 1e-37 { worst = max(worst, abs(y - exact) / exact) } else { #expect(y < 1e-30, "exp(\(x))") }
         }
         #expect(worst < 4e-7, "worst relative error \(worst)")

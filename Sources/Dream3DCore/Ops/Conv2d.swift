@@ -97,10 +97,9 @@ extension Tensor {
                                     strideY: stride, strideX: stride, padY: padding, padX: padding, columnBudget: columnBudget)
         precondition(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
         if let bias { precondition(bias.shape == [g.outChannels], "conv2d: bias \(bias.shape) for \(g.outChannels) channels") }
-        var out = zeroedStorage(g.batch * g.outChannels * g.pixels)
-        x.scalars.withUnsafeBufferPointer { xs in
-            weight.scalars.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { y in
+        let out = storage(g.batch * g.outChannels * g.pixels) { y in      // convolutionForward writes every element
+            x.scalars.withUnsafeBufferPointer { xs in
+                weight.scalars.withUnsafeBufferPointer { w in
                     convolutionForward(g, xs.baseAddress!, w.baseAddress!, bias?.scalars, y.baseAddress!)
                 }
             }
@@ -135,11 +134,11 @@ private func convolutionForward(_ g: ConvolutionGeometry, _ x: UnsafePointer<Flo
             continue
         }
         gemm(m: O, n: length, k: K, w, cols, product)
-        // product[o, j·P + p] → y[first + j, o, p]
+        // product[o, j·P + p] → y[first + j, o, p], added to the bias or copied (y holds no zeros to add to)
         parallelFor(images.count * O) { job in
             let j = job / O, o = job % O
             let dst = y + ((first + j) * O + o) * P, src = product + o * length + j * P
-            for p in 0..<P { dst[p] = beta * dst[p] + src[p] }
+            if bias == nil { dst.update(from: src, count: P) } else { for p in 0..<P { dst[p] += src[p] } }
         }
     }
 }

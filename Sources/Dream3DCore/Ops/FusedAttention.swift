@@ -1,62 +1,23 @@
 // FusedAttention.swift — softmax(q·kᵀ·scale [+ causal mask])·v without materialising the [Lq, Lk] score
 // matrix of every head at once: queries are taken a block of rows at a time (FlashAttention's tiling, Dao
 // et al. 2022, one pass over the keys since a whole row of scores fits in cache here), so a U-Net's 4096-token
-// self-attention needs a ~1 MB scratch instead of 64 MB per head, and the exponentials vectorise (fastExp).
+// self-attention needs a ~1 MB scratch instead of 64 MB per head, and the exponentials vectorise (CIntrinsics/SoftmaxRow.c).
 // Backward recomputes each block's probabilities from the saved row log-sum-exp (FlashAttention's backward):
 //   dV += Pᵀ·dO,  dP = dO·vᵀ,  dS = P ∘ (dP − rowsum(dO ∘ O)),  dQ += scale·dS·k,  dK += scale·dSᵀ·q.
 // Same result as `scaledDotProductAttention` (Attention.swift) up to rounding; that op stays the reference.
+import CIntrinsics
 import Foundation
 
-/// eˣ by Cephes' expf (range reduction by ln 2 in two parts, degree-5 polynomial, 2ⁿ built from exponent
-/// bits, n rounded with the 1.5·2²³ trick), relative error ≲ 2 ulp; below −87.3 it returns 0, as a softmax
-/// wants. Branch-free and call-free, so loops over it vectorise (libm's expf is a call per element).
-@inline(__always)
-func fastExp(_ x: Float) -> Float {
-    let v = x < -87.3 ? -87.3 : (x > 88.7 ? 88.7 : x)
-    let t = v * 1.44269504088896341 + 12582912
-    let n = t - 12582912
-    let r = (v - n * 0.693359375) + n * 2.12194440e-4
-    var p: Float = 1.9875691500e-4
-    p = p * r + 1.3981999507e-3
-    p = p * r + 8.3334519073e-3
-    p = p * r + 4.1665795894e-2
-    p = p * r + 1.6666665459e-1
-    p = p * r + 5.0000001201e-1
-    let poly = p * r * r + r + 1
-    let scale = Float(bitPattern: (t.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
-    return x < -87.3 ? 0 : poly * scale
-}
-
-/// In place over row[0..<count]: row[j] = exp(row[j] − shift); returns the sum (eight partial sums).
+/// In place over row[0..<count]: row[j] = exp(row[j] − shift); returns the sum. The C kernel
+/// (CIntrinsics/SoftmaxRow.c) runs 16 lanes wide on AVX-512 where Swift's SSE2 baseline runs 4.
 @inline(__always)
 func expShiftedSum(_ row: UnsafeMutablePointer<Float>, _ count: Int, shift: Float) -> Float {
-    for j in 0..<count { row[j] = fastExp(row[j] - shift) }
-    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0, s4: Float = 0, s5: Float = 0, s6: Float = 0, s7: Float = 0
-    var j = 0
-    while j + 8 <= count {
-        s0 += row[j]; s1 += row[j + 1]; s2 += row[j + 2]; s3 += row[j + 3]
-        s4 += row[j + 4]; s5 += row[j + 5]; s6 += row[j + 6]; s7 += row[j + 7]
-        j += 8
-    }
-    while j < count { s0 += row[j]; j += 1 }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    d3d_exp_shifted_sum(row, count, shift)
 }
 
-/// max(row[0..<count]) with eight running maxima (no loop-carried chain; −∞ for an empty row).
+/// max(row[0..<count]); −∞ for an empty row (CIntrinsics/SoftmaxRow.c).
 @inline(__always)
-func rowMaximum(_ row: UnsafePointer<Float>, _ count: Int) -> Float {
-    var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
-    var j = 0
-    while j + 8 <= count {
-        m0 = row[j] > m0 ? row[j] : m0; m1 = row[j + 1] > m1 ? row[j + 1] : m1
-        m2 = row[j + 2] > m2 ? row[j + 2] : m2; m3 = row[j + 3] > m3 ? row[j + 3] : m3
-        m4 = row[j + 4] > m4 ? row[j + 4] : m4; m5 = row[j + 5] > m5 ? row[j + 5] : m5
-        m6 = row[j + 6] > m6 ? row[j + 6] : m6; m7 = row[j + 7] > m7 ? row[j + 7] : m7
-        j += 8
-    }
-    while j < count { m0 = row[j] > m0 ? row[j] : m0; j += 1 }
-    return Swift.max(Swift.max(Swift.max(m0, m1), Swift.max(m2, m3)), Swift.max(Swift.max(m4, m5), Swift.max(m6, m7)))
-}
+func rowMaximum(_ row: UnsafePointer<Float>, _ count: Int) -> Float { d3d_row_maximum(row, count) }
 
 /// Geometry of one fused attention call.
 private struct AttentionShape {
@@ -85,14 +46,12 @@ extension Tensor {
         precondition(!causal || lk >= lq, "causal attention needs at least as many keys as queries")
         let g = AttentionShape(heads: q.count / max(1, lq * d), lq: lq, lk: lk, d: d, dv: dv,
                                scale: scale ?? 1 / Float(d).squareRoot(), causal: causal, blockBudget: blockBudget)
-        var out = [Float](repeating: 0, count: g.heads * lq * dv)
-        var logSumExp = [Float](repeating: 0, count: g.heads * lq)
+        // Every block writes all its rows of both (the P·V GEMM with beta = 0), so neither needs a zero fill.
+        var out = uninitializedStorage(g.heads * lq * dv)
+        var logSumExp = uninitializedStorage(g.heads * lq)
         let rows = g.blockRows, blocks = (lq + rows - 1) / rows
-        // Blocks are independent: one per core, each GEMM single-threaded (small GEMMs lose more to
-        // OpenBLAS's thread hand-offs than they gain). Every block writes its own rows: deterministic.
-        let threads = blasThreadCount
-        blasThreadCount = 1
-        defer { blasThreadCount = threads }
+        // Blocks are independent: one per core, each GEMM unsplit (small GEMMs lose more to thread
+        // hand-offs than they gain). Every block writes its own rows: deterministic.
         q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
         out.withUnsafeMutableBufferPointer { ob in logSumExp.withUnsafeMutableBufferPointer { lb in
             let lse = lb.baseAddress!, o = ob.baseAddress!
@@ -102,7 +61,7 @@ extension Tensor {
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * lk + m)
                 defer { scratch.deallocate() }
                 let totals = scratch + m * lk
-                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, scratch)
+                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, scratch, split: false)
                 for r in 0..<m {
                     let row = scratch + r * lk, visible = g.visibleKeys(start + r)
                     let top = rowMaximum(row, visible)
@@ -111,7 +70,7 @@ extension Tensor {
                     lse[h * lq + start + r] = top + Foundation.log(totals[r])
                 }
                 let oh = o + (h * lq + start) * dv
-                gemm(m: m, n: dv, k: lk, scratch, vh, oh)                  // unnormalised, then rows ÷ their sums
+                gemm(m: m, n: dv, k: lk, scratch, vh, oh, split: false)    // unnormalised, then rows ÷ their sums
                 for r in 0..<m {
                     let inverse = 1 / totals[r]
                     for c in 0..<dv { oh[r * dv + c] *= inverse }
@@ -129,10 +88,7 @@ private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tenso
     let (lq, lk, d, dv) = (g.lq, g.lk, g.d, g.dv), rows = g.blockRows
     var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dvs = [Float](repeating: 0, count: v.count)
     let dy = y.gradScalars
-    // One head per core (dK and dV sum over a head's query blocks), single-threaded GEMMs as in forward.
-    let threads = blasThreadCount
-    blasThreadCount = 1
-    defer { blasThreadCount = threads }
+    // One head per core (dK and dV sum over a head's query blocks), unsplit GEMMs as in forward.
     q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
     y.scalars.withUnsafeBufferPointer { ob in dy.withUnsafeBufferPointer { dob in
     dq.withUnsafeMutableBufferPointer { dqb in dk.withUnsafeMutableBufferPointer { dkb in dvs.withUnsafeMutableBufferPointer { dvb in
@@ -143,8 +99,8 @@ private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tenso
             let oh = ob.baseAddress! + h * lq * dv, doh = dob.baseAddress! + h * lq * dv
             for start in stride(from: 0, to: lq, by: rows) {
                 let m = min(rows, lq - start)
-                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, p)          // scores
-                gemm(transposeB: true, m: m, n: lk, k: dv, doh + start * dv, vh, dp)                      // dP = dO·vᵀ
+                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, p, split: false)          // scores
+                gemm(transposeB: true, m: m, n: lk, k: dv, doh + start * dv, vh, dp, split: false)                      // dP = dO·vᵀ
                 for r in 0..<m {
                     let i = start + r, row = p + r * lk, drow = dp + r * lk, visible = g.visibleKeys(i)
                     var delta: Float = 0                                                                  // rowsum(dO ∘ O)
@@ -153,9 +109,9 @@ private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tenso
                     for j in visible..<lk { row[j] = 0 }
                     for j in 0..<lk { drow[j] = row[j] * (drow[j] - delta) }                              // dS
                 }
-                gemm(transposeA: true, m: lk, n: dv, k: m, p, doh + start * dv, beta: 1, dvb.baseAddress! + h * lk * dv)
-                gemm(m: m, n: d, k: lk, alpha: g.scale, dp, kh, beta: 1, dqb.baseAddress! + (h * lq + start) * d)
-                gemm(transposeA: true, m: lk, n: d, k: m, alpha: g.scale, dp, qh + start * d, beta: 1, dkb.baseAddress! + h * lk * d)
+                gemm(transposeA: true, m: lk, n: dv, k: m, p, doh + start * dv, beta: 1, dvb.baseAddress! + h * lk * dv, split: false)
+                gemm(m: m, n: d, k: lk, alpha: g.scale, dp, kh, beta: 1, dqb.baseAddress! + (h * lq + start) * d, split: false)
+                gemm(transposeA: true, m: lk, n: d, k: m, alpha: g.scale, dp, qh + start * d, beta: 1, dkb.baseAddress! + h * lk * d, split: false)
             }
         }
     } } } } } } } }

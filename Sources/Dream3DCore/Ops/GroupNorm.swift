@@ -14,9 +14,10 @@ extension Tensor {
         if let weight { precondition(weight.shape == [c], "group_norm: weight \(weight.shape) for \(c) channels") }
         if let bias { precondition(bias.shape == [c], "group_norm: bias \(bias.shape) for \(c) channels") }
         let gamma = weight?.scalars ?? [Float](repeating: 1, count: c), beta = bias?.scalars ?? zeroedStorage(c)
-        var normalized = zeroedStorage(x.count)       // x̂, kept for backward
-        var rstd = zeroedStorage(n * groups)
-        var out = zeroedStorage(x.count)
+        // Each (image, group) job below writes its whole segment of all three: no zero fill needed.
+        var normalized = uninitializedStorage(x.count)       // x̂, kept for backward
+        var rstd = uninitializedStorage(n * groups)
+        var out = uninitializedStorage(x.count)
         x.scalars.withUnsafeBufferPointer { xs in
             normalized.withUnsafeMutableBufferPointer { xh in
                 out.withUnsafeMutableBufferPointer { y in

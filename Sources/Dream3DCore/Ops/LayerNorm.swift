@@ -8,9 +8,9 @@ extension Tensor {
         if let weight { precondition(weight.shape == [d], "layer_norm: weight \(weight.shape) for rows of \(d)") }
         if let bias { precondition(bias.shape == [d], "layer_norm: bias \(bias.shape) for rows of \(d)") }
         let gamma = weight?.scalars ?? [Float](repeating: 1, count: d), beta = bias?.scalars ?? zeroedStorage(d)
-        var normalized = zeroedStorage(x.count)
-        var rstd = zeroedStorage(rows)
-        var out = zeroedStorage(x.count)
+        var normalized = uninitializedStorage(x.count)      // every row writes its own entries of all three
+        var rstd = uninitializedStorage(rows)
+        var out = uninitializedStorage(x.count)
         x.scalars.withUnsafeBufferPointer { xs in
             normalized.withUnsafeMutableBufferPointer { xh in
                 out.withUnsafeMutableBufferPointer { y in

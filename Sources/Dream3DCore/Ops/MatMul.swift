@@ -10,13 +10,13 @@ extension Tensor {
         precondition(b.shape[b.rank - 2] == k, "matmul inner extents differ: \(a.shape) · \(b.shape)")
         if b.rank == 2 {
             let rows = a.count / k
-            let out = Tensor(shape: Array(a.shape.dropLast()) + [n], scalars: zeroedStorage(rows * n))
+            let out = Tensor(shape: Array(a.shape.dropLast()) + [n], scalars: uninitializedStorage(rows * n))   // GEMM with beta = 0 writes it
             batchedProduct(a, b, out, batches: 1, m: rows, n: n, k: k)
             return record(out, inputs: [a, b]) { y in matmulBackward(a, b, y, batches: 1, m: rows, n: n, k: k) }
         }
         precondition(a.shape.dropLast(2) == b.shape.dropLast(2), "matmul batch axes differ: \(a.shape) · \(b.shape)")
         let batches = a.shape.dropLast(2).reduce(1, *)
-        let out = Tensor(shape: Array(a.shape.dropLast()) + [n], scalars: zeroedStorage(batches * m * n))
+        let out = Tensor(shape: Array(a.shape.dropLast()) + [n], scalars: uninitializedStorage(batches * m * n))
         batchedProduct(a, b, out, batches: batches, m: m, n: n, k: k)
         return record(out, inputs: [a, b]) { y in matmulBackward(a, b, y, batches: batches, m: m, n: n, k: k) }
     }
@@ -70,16 +70,20 @@ extension Tensor {
         precondition(weight.rank == 2 && x.shape.last == weight.shape[1],
                      "linear: input \(x.shape) does not fit weight \(weight.shape)")
         let outFeatures = weight.shape[0], inFeatures = weight.shape[1], rows = x.count / inFeatures
-        var out = zeroedStorage(rows * outFeatures)
-        if let bias {
-            precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) for \(outFeatures) outputs")
-            for r in 0..<rows { for o in 0..<outFeatures { out[r * outFeatures + o] = bias.scalars[o] } }
-        }
-        x.scalars.withUnsafeBufferPointer { xs in
-            weight.scalars.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { y in
+        if let bias { precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) for \(outFeatures) outputs") }
+        // Each row starts as a copy of the bias (one memcpy per row) and the GEMM adds into it; without a
+        // bias the GEMM's beta = 0 writes every element, so neither path needs a zero fill first.
+        let out = storage(rows * outFeatures) { y in
+            guard let y = y.baseAddress else { return }
+            if let bias {
+                bias.scalars.withUnsafeBufferPointer { b in
+                    for r in 0..<rows { (y + r * outFeatures).update(from: b.baseAddress!, count: outFeatures) }
+                }
+            }
+            x.scalars.withUnsafeBufferPointer { xs in
+                weight.scalars.withUnsafeBufferPointer { w in
                     gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, xs.baseAddress!, w.baseAddress!,
-                         beta: bias == nil ? 0 : 1, y.baseAddress!)
+                         beta: bias == nil ? 0 : 1, y)
                 }
             }
         }

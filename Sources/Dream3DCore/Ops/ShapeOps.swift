@@ -27,7 +27,7 @@ extension Tensor {
         let inStrides = contiguousStrides(shape)
         // Reading the input at strides permuted like its axes walks it in output order.
         let loop = StridedLoop(shape: outShape, strides: [order.map { inStrides[$0] }])
-        var out = zeroedStorage(count)
+        var out = uninitializedStorage(count)                // the loop visits every output position once
         scalars.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { y in loop.forEach1 { i, a in y[i] = x[a] } }
         }
@@ -54,7 +54,7 @@ extension Tensor {
         var outShape = shape
         outShape[axis] = range.count
         let block = range.count * inner, rowIn = shape[axis] * inner, start = range.lowerBound * inner
-        var out = zeroedStorage(outer * block)
+        var out = uninitializedStorage(outer * block)         // every (o, j) written below
         scalars.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { y in
                 for o in 0..<outer { for j in 0..<block { y[o * block + j] = x[o * rowIn + start + j] } }
@@ -91,7 +91,7 @@ extension Tensor {
         var outShape = first.shape
         outShape[axis] = tensors.reduce(0) { $0 + $1.shape[axis] }
         let rowOut = outShape[axis] * inner
-        var out = zeroedStorage(outer * rowOut)
+        var out = uninitializedStorage(outer * rowOut)        // the pieces tile every row
         var starts: [Int] = []
         var start = 0
         for t in tensors {

@@ -11,11 +11,20 @@ let hugePageThreshold = 4 << 20
 
 /// `count` zeros; large buffers backed by transparent huge pages where the system offers them.
 public func zeroedStorage(_ count: Int) -> [Float] {
+    storage(count) { $0.initialize(repeating: 0) }
+}
+
+/// `count` floats of no particular value, for an output its kernel writes whole before anyone reads it.
+public func uninitializedStorage(_ count: Int) -> [Float] { storage(count) { _ in } }
+
+/// `count` floats set by `initialize`, which must write every one (an op's output, written whole by its
+/// kernel, so the zero fill of `zeroedStorage` would be a wasted pass over memory); huge pages as above.
+public func storage(_ count: Int, initializedBy initialize: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
     [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
         if let base = buffer.baseAddress, count * MemoryLayout<Float>.stride >= hugePageThreshold {
             adviseHugePages(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Float>.stride)
         }
-        buffer.baseAddress?.initialize(repeating: 0, count: count)
+        initialize(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
         initialized = count
     }
 }

@@ -1,0 +1,51 @@
+// Activations.c — see include/Activations.h.
+#include "Activations.h"
+#include "FastExp.h"
+
+#pragma clang fp contract(off)
+
+/// σ(x) = 1/(1 + e^−x); e^−x saturates instead of overflowing, so σ is ~1e-39 (not 0) far below −88,
+/// an absolute error far under a float ulp of the values it multiplies.
+static inline float sigmoid(float x) { return 1 / (1 + d3d_fast_exp(-x)); }
+
+/// erf by Abramowitz & Stegun 7.1.26 (Hastings): 1 − (a₁t + … + a₅t⁵)·e^−x², t = 1/(1 + 0.3275911·|x|),
+/// odd in x; absolute error ≤ 1.5e-7 by the formula, ≤ 2.4e-7 against glibc's erff in float
+/// (ActivationsTests checks the GELU built on it against Foundation.erf).
+static inline float fast_erf(float x) {
+    float a = x < 0 ? -x : x;
+    float t = 1 / (1 + 0.3275911f * a);
+    float p = 1.061405429f;
+    p = p * t - 1.453152027f;
+    p = p * t + 1.421413741f;
+    p = p * t - 0.284496736f;
+    p = p * t + 0.254829592f;
+    float e = 1 - p * t * d3d_fast_exp(-a * a);
+    return x < 0 ? -e : e;
+}
+
+D3D_VECTOR_CLONES
+void d3d_silu(const float *x, float *y, long count) {
+    for (long i = 0; i < count; i++) y[i] = x[i] * sigmoid(x[i]);
+}
+
+D3D_VECTOR_CLONES
+void d3d_silu_backward(const float *x, const float *dy, float *dx, long count) {
+    for (long i = 0; i < count; i++) {
+        float s = sigmoid(x[i]);
+        dx[i] += dy[i] * (s * (1 + x[i] * (1 - s)));
+    }
+}
+
+D3D_VECTOR_CLONES
+void d3d_gelu_erf(const float *x, float *y, long count) {
+    for (long i = 0; i < count; i++) y[i] = 0.5f * x[i] * (1 + fast_erf(x[i] * 0.70710678118654752f));
+}
+
+D3D_VECTOR_CLONES
+void d3d_gelu_erf_backward(const float *x, const float *dy, float *dx, long count) {
+    for (long i = 0; i < count; i++) {
+        float cdf = 0.5f * (1 + fast_erf(x[i] * 0.70710678118654752f));
+        float pdf = d3d_fast_exp(-0.5f * x[i] * x[i]) * 0.39894228040143268f;   // 1/√(2π)
+        dx[i] += dy[i] * (cdf + x[i] * pdf);
+    }
+}

@@ -1,0 +1,15 @@
+// Activations.h — elementwise activations of the diffusion models as vector kernels (SiLU in every
+// U-Net ResnetBlock2D, exact-erf GELU in every GEGLU feed-forward): Swift on Linux x86-64 compiles for
+// SSE2, and calls libm's erff once per element; these run 16 lanes wide on AVX-512. Forward kernels
+// write y; backward kernels add dy·f′(x) into dx, as every backward does.
+#pragma once
+
+/// y = x·σ(x) (torch.nn.functional.silu).
+void d3d_silu(const float *x, float *y, long count);
+/// dx += dy·σ(x)(1 + x(1 − σ(x))).
+void d3d_silu_backward(const float *x, const float *dy, float *dx, long count);
+
+/// y = x·Φ(x) = 0.5x(1 + erf(x/√2)) (torch.nn.functional.gelu, approximate="none").
+void d3d_gelu_erf(const float *x, float *y, long count);
+/// dx += dy·(Φ(x) + x·φ(x)).
+void d3d_gelu_erf_backward(const float *x, const float *dy, float *dx, long count);
