@@ -23,9 +23,9 @@ struct ConvolutionGeometry {
     var imagesPerChunk: Int { max(1, min(batch, columnBudget / max(1, columns * pixels))) }
 
     /// cols[k, j·P + p] = x[first + j, c, oh·s − pad + i, ow·s − pad + jj] (0 outside), k = (c·kh + i)·kw + jj.
-    func unfold(_ x: UnsafePointer<Float>, images: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+    func unfold(_ x: UnsafePointer<Float>, images: Range<Int>, into cols: UnsafeMutablePointer<Float>, parallel: Bool = true) {
         let rowLength = images.count * pixels, plane = height * width
-        parallelFor(columns) { k in
+        let row = { (k: Int) in
             let c = k / (kernelHeight * kernelWidth), i = (k / kernelWidth) % kernelHeight, jj = k % kernelWidth
             let valid = validOutputColumns(tap: jj)
             var dst = cols + k * rowLength
@@ -49,6 +49,7 @@ struct ConvolutionGeometry {
                 }
             }
         }
+        if parallel { parallelFor(columns, row) } else { for k in 0..<columns { row(k) } }
     }
 
     /// The output columns ow whose input column ow·stride − pad + tap lies inside the image.
@@ -60,9 +61,9 @@ struct ConvolutionGeometry {
 
     /// dx[n, c, …] += the column gradients folded back (the adjoint of `unfold`). Each (image,
     /// channel) plane is written by one iteration only, so the sum order is fixed.
-    func fold(_ dcols: UnsafePointer<Float>, images: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
+    func fold(_ dcols: UnsafePointer<Float>, images: Range<Int>, into dx: UnsafeMutablePointer<Float>, parallel: Bool = true) {
         let rowLength = images.count * pixels, plane = height * width, kernel = kernelHeight * kernelWidth
-        parallelFor(images.count * inChannels) { job in
+        let foldPlane = { (job: Int) in
             let j = job / inChannels, c = job % inChannels
             let dst = dx + ((images.lowerBound + j) * inChannels + c) * plane
             for ki in 0..<kernel {
@@ -78,6 +79,7 @@ struct ConvolutionGeometry {
                 }
             }
         }
+        if parallel { parallelFor(images.count * inChannels, foldPlane) } else { for job in 0..<(images.count * inChannels) { foldPlane(job) } }
     }
 }
 
@@ -123,16 +125,25 @@ private func convolutionForward(_ g: ConvolutionGeometry, _ x: UnsafePointer<Flo
         return
     }
     let chunk = g.imagesPerChunk
+    if chunk == 1 {
+        // Large images: each core unfolds whole images into its own buffer and runs their GEMM unsplit
+        // (OpenBLAS is single-threaded, Ops/GEMM.swift) straight into y[n], whose [O, P] layout is the
+        // GEMM's output. Images are independent, so the bits do not depend on the cores (measured on
+        // 3×3 64→64 at 32² ×8: 0.35 of the sgemm peak with split GEMMs, see the bench for this one).
+        parallelFor(g.batch) { n in
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * P)
+            defer { cols.deallocate() }
+            g.unfold(x, images: n..<(n + 1), into: cols, parallel: false)
+            gemm(m: O, n: P, k: K, w, cols, beta: beta, y + n * O * P, split: false)
+        }
+        return
+    }
     let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * chunk * P)
     let product = UnsafeMutablePointer<Float>.allocate(capacity: O * chunk * P)
     defer { cols.deallocate(); product.deallocate() }
     for first in stride(from: 0, to: g.batch, by: chunk) {
         let images = first..<min(g.batch, first + chunk), length = images.count * P
         g.unfold(x, images: images, into: cols)
-        if images.count == 1 {           // one image: the GEMM's [O, P] output already is y[first]
-            gemm(m: O, n: P, k: K, w, cols, beta: beta, y + first * O * P)
-            continue
-        }
         gemm(m: O, n: length, k: K, w, cols, product)
         // product[o, j·P + p] → y[first + j, o, p], added to the bias or copied (y holds no zeros to add to)
         parallelFor(images.count * O) { job in
@@ -169,6 +180,38 @@ private func convolutionBackward(_ g: ConvolutionGeometry, _ x: Tensor, _ weight
                     return
                 }
                 let chunk = g.imagesPerChunk
+                if chunk == 1 {
+                    // As in the forward: whole images per core, unsplit GEMMs. dX[n] is written by image
+                    // n alone; dW is summed from per-image partials in image order (deterministic).
+                    let partials = UnsafeMutablePointer<Float>.allocate(capacity: weight.requiresGrad ? g.batch * O * K : 0)
+                    defer { partials.deallocate() }
+                    func perImage(_ dxBase: UnsafeMutablePointer<Float>?) {
+                        parallelFor(g.batch) { n in
+                            let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * P)
+                            defer { cols.deallocate() }
+                            let dyImage = dy + n * O * P
+                            if weight.requiresGrad {
+                                g.unfold(xs, images: n..<(n + 1), into: cols, parallel: false)
+                                gemm(transposeB: true, m: O, n: K, k: P, dyImage, cols, partials + n * O * K, split: false)
+                            }
+                            if let dxBase {
+                                gemm(transposeA: true, m: K, n: P, k: O, w, dyImage, cols, split: false)
+                                g.fold(cols, images: n..<(n + 1), into: dxBase, parallel: false)
+                            }
+                        }
+                    }
+                    if x.requiresGrad {
+                        x.gradScalars.withUnsafeMutableBufferPointer { perImage($0.baseAddress!) }
+                    } else {
+                        perImage(nil)
+                    }
+                    if weight.requiresGrad {
+                        weight.gradScalars.withUnsafeMutableBufferPointer { dw in
+                            for n in 0..<g.batch { for i in 0..<(O * K) { dw[i] += partials[n * O * K + i] } }
+                        }
+                    }
+                    return
+                }
                 let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * chunk * P)
                 let dyChunk = UnsafeMutablePointer<Float>.allocate(capacity: O * chunk * P)
                 defer { cols.deallocate(); dyChunk.deallocate() }
