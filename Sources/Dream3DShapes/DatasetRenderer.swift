@@ -96,14 +96,19 @@ public struct DatasetRenderer: Sendable {
         public let caption: String
     }
 
+    /// The camera sampler at the dataset's image size.
+    private var sizedSampler: CameraSampler {
+        var sampler = settings.cameras
+        sampler.width = settings.imageSize
+        sampler.height = settings.imageSize
+        return sampler
+    }
+
     /// The setup of example `index`.
     public func setup(_ index: Int) -> Setup {
         var g = SeededGenerator(seed: seed).split("dataset example \(index)")
         let (family, colour, instance) = drawInstance(using: &g)
-        var sampler = settings.cameras
-        sampler.width = settings.imageSize
-        sampler.height = settings.imageSize
-        let camera = sampler.sample(using: &g)
+        let camera = sizedSampler.sample(using: &g)
         let lighting = drawLighting(around: camera, using: &g)
         let shading: ShadingMode = g.uniform() < settings.albedoProbability ? .albedo : .lambertian
         let background = drawBackground(using: &g)
@@ -119,10 +124,7 @@ public struct DatasetRenderer: Sendable {
     public func groupSetups(_ index: Int) -> [Setup] {
         var g = SeededGenerator(seed: seed).split("dataset group \(index)")
         let (family, colour, instance) = drawInstance(using: &g)
-        var sampler = settings.cameras
-        sampler.width = settings.imageSize
-        sampler.height = settings.imageSize
-        let first = sampler.sample(using: &g)
+        let first = sizedSampler.sample(using: &g)
         let shading: ShadingMode = g.uniform() < settings.albedoProbability ? .albedo : .lambertian
         let background = drawBackground(using: &g)
         let colourWord = g.uniform() >= settings.dropDefaultColourWordProbability || colour != library.families[family].defaultNamedColour
