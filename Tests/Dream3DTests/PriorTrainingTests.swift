@@ -62,6 +62,13 @@ func tinyPriorTrainer(seed: UInt64) throws -> PriorTrainer {
         #expect(a.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
 
+    @Test func aFolderWithoutCheckpointIsNamedWithAHint() {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dream3d-empty-\(UUID().uuidString)")
+        #expect(throws: PriorFolderError.noCheckpoint(folder: folder.path)) { try loadTrainedPrior(folder: folder) }
+        #expect(PriorFolderError.noCheckpoint(folder: "runs/x").description.contains("dream3d prior train --out runs/x"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path))       // nothing created by looking
+    }
+
     @Test func trainingLowersTheLoss() throws {
         let trainer = try tinyPriorTrainer(seed: 7)
         let losses = (0..<60).map { _ in trainer.trainStep() }

@@ -65,8 +65,21 @@ func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) 
 /// The prior of a training folder with its EMA weights loaded, for sampling and evaluation (the
 /// folder is only read).
 public func loadTrainedPrior(folder: URL, configuration: BuiltInPriorConfiguration = BuiltInPriorConfiguration()) throws -> PriorTrainer {
+    let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
+    guard FileManager.default.fileExists(atPath: checkpoint.path) else { throw PriorFolderError.noCheckpoint(folder: folder.path) }
     let trainer = try makePriorTrainer(configuration, seed: 0)
-    try trainer.restoreCheckpoint(from: folder.appendingPathComponent("checkpoint.safetensors"))
+    try trainer.restoreCheckpoint(from: checkpoint)
     trainer.loadEMAWeights()
     return trainer
+}
+
+/// A prior training folder that cannot be sampled or evaluated.
+public enum PriorFolderError: Error, CustomStringConvertible, Equatable {
+    case noCheckpoint(folder: String)
+    public var description: String {
+        switch self {
+        case let .noCheckpoint(folder):
+            return "\(folder) holds no checkpoint.safetensors\nhint: train one with `dream3d prior train --out \(folder)`, or pass --folder with a training folder"
+        }
+    }
 }
