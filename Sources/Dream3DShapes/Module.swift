@@ -1,1 +1,0 @@
-// Dream3DShapes — the procedural object library; see DESIGN.md §3 and issue 6.
