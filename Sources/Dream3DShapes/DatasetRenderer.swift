@@ -26,10 +26,12 @@ public struct DatasetSettings: Codable, Sendable, Equatable {
     /// Lighting.random's perturbation of the light direction around the camera, and its distance.
     public var lightPerturbation: Float = 1
     public var lightDistanceRange: ClosedRange<Float> = 0.8...1.5
-    /// Ambient share a, drawn per example (threestudio's fixed 0.1 by default).
-    public var ambientRange: ClosedRange<Float> = 0.1...0.1
-    /// Share of examples rendered unlit (DreamFusion's "albedo" passes); 0 keeps every image shaded.
-    public var albedoProbability: Float = 0
+    /// Ambient share a, drawn per example. threestudio fixes 0.1, which left a third of the probe-style
+    /// renders mostly black on their unlit side (colour words unreadable); distillation draws from the
+    /// same range (Lighting.random's caller), so the prior sees the lighting SDS renders with.
+    public var ambientRange: ClosedRange<Float> = 0.2...0.5
+    /// Share of examples rendered unlit (DreamFusion's "albedo" passes, which distillation also uses).
+    public var albedoProbability: Float = 0.1
     /// nil: a background drawn uniformly from the RGB cube per example (Background.randomSolid);
     /// otherwise this fixed colour.
     public var fixedBackground: SIMD3<Float>? = nil

@@ -72,8 +72,25 @@ public final class BuiltInPriorModel {
         return [sin(a), cos(a), sin(e), cos(e), camera.distance, camera.fovy]
     }
 
-    /// ε̂ for noisy images z [N, 3, S, S] at timesteps `t` (one per image) under `conditions`.
+    /// ε̂ for noisy images z [N, 3, S, S] at timesteps `t` (one per image) under `conditions`, converted
+    /// from the model's own output (v or ε, as `scheduler.predictionType` says).
     public func predictNoise(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions) -> Tensor {
+        let output = self(z, timesteps: t, conditions: conditions)
+        let type = configuration.scheduler.predictionType
+        guard type != "epsilon" else { return output }
+        let n = z.shape[0]
+        // Per-example (α_t, σ_t) as [N, 1, 1, 1] so the conversion stays on the tape.
+        func perExample(_ f: (Int) -> Float) -> Tensor { Tensor(shape: [n, 1, 1, 1], scalars: t.map(f)) }
+        let a = perExample(schedule.alpha), s = perExample(schedule.sigma)
+        switch type {
+        case "v_prediction": return output * a + z * s           // ε = α v + σ z_t
+        default: return (z - output * a) / s                       // "sample": ε = (z_t − α x̂₀) / σ
+        }
+    }
+
+    /// The U-Net's raw output (ε̂, v̂ or x̂₀ per `scheduler.predictionType`) for noisy images z [N, 3, S, S]
+    /// at timesteps `t` (one per image) under `conditions`.
+    public func callAsFunction(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions) -> Tensor {
         let n = z.shape[0], s = configuration.imageSize
         var input = z
         if configuration.pluckerInput {

@@ -20,7 +20,7 @@ public func samplePrior(_ model: BuiltInPriorModel, prompts: [String], cameras: 
             let both = Tensor.concatenate([z, z], axis: 0)
             let conditions = PriorConditions(captions: prompts + prompts, cameras: cameras + cameras,
                                              keepText: [Bool](repeating: false, count: n) + [Bool](repeating: true, count: n))
-            let out = model.predictNoise(both, timesteps: [Int](repeating: t, count: 2 * n), conditions: conditions)
+            let out = model(both, timesteps: [Int](repeating: t, count: 2 * n), conditions: conditions)
             let halves = out.split(axis: 0, sizes: [n, n])
             return (halves[0], halves[1])
         }

@@ -1,5 +1,5 @@
-// PriorTrainer.swift — trains the built-in prior on the procedural dataset (issue 6): ε-prediction with
-// min-SNR-γ loss weighting (Hang et al. 2023: weight min(SNR, γ)/SNR per example, SNR = ᾱ/(1 − ᾱ)),
+// PriorTrainer.swift — trains the built-in prior on the procedural dataset (issue 6): v- or ε-prediction
+// with min-SNR-γ loss weighting (Hang et al. 2023, SNR = ᾱ/(1 − ᾱ)),
 // AdamW, an exponential moving average of the weights (the EMA is what ships), and condition dropout
 // for classifier-free guidance. Batch k is dataset examples k·B ..< (k+1)·B, so a seed fixes the data,
 // the noise and the dropout: the loss curve repeats bit for bit.
@@ -51,14 +51,24 @@ public final class PriorTrainer {
         }
         let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera), keepText: keepText, keepCamera: keepCamera)
         optimizer.zeroGrad()
-        let predicted = model.predictNoise(Tensor(shape: x0.shape, scalars: noisy), timesteps: t, conditions: conditions)
-        // Σ_i w_i · mean_j (ε̂ − ε)², averaged over the batch, w_i = min(SNR_i, γ) / SNR_i.
+        let output = model(Tensor(shape: x0.shape, scalars: noisy), timesteps: t, conditions: conditions)
+        // The target is ε, or v = α ε − σ x₀ (Salimans & Ho 2022), per the scheduler's prediction type.
+        let isVelocity = c.scheduler.predictionType == "v_prediction"
+        var target = noise
+        if isVelocity {
+            for i in 0..<b {
+                let a = model.schedule.alpha(t[i]), s = model.schedule.sigma(t[i])
+                for j in 0..<pixels { target[i * pixels + j] = a * noise[i * pixels + j] - s * x0.scalars[i * pixels + j] }
+            }
+        }
+        // Σ_i w_i · mean_j (output − target)², averaged over the batch. Min-SNR-γ (Hang et al. 2023, §3.4):
+        // w_i = min(SNR_i, γ)/SNR_i for ε targets and min(SNR_i, γ)/(SNR_i + 1) for v targets.
         let weights = t.map { ti -> Float in
             let abar = model.schedule.alphasCumprod[ti], snr = abar / max(1e-8, 1 - abar)
-            return min(snr, c.minSNRGamma) / max(snr, 1e-8)
+            return min(snr, c.minSNRGamma) / (isVelocity ? snr + 1 : max(snr, 1e-8))
         }
         let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: weights.map { $0 / Float(b * pixels) })
-        let loss = ((predicted - Tensor(shape: x0.shape, scalars: noise)).square() * perPixelWeights).sum()
+        let loss = ((output - Tensor(shape: x0.shape, scalars: target)).square() * perPixelWeights).sum()
         let value = loss.item
         loss.backward()
         optimizer.step()

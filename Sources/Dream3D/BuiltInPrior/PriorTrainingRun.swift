@@ -30,6 +30,10 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
     let trainer = try makePriorTrainer(options.configuration, seed: options.seed)
     let checkpoint = options.folder.appendingPathComponent("checkpoint.safetensors")
     if options.resume { try trainer.restoreCheckpoint(from: checkpoint) }
+    // The configuration travels with the weights, so a folder reloads as trained even after defaults change.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try writeAtomically(try encoder.encode(options.configuration), to: options.folder.appendingPathComponent(priorConfigurationFile))
     let log = options.folder.appendingPathComponent("loss.jsonl")
     if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
     let handle = try FileHandle(forWritingTo: log)
@@ -53,6 +57,9 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
     return trainer
 }
 
+/// The training folder's copy of its BuiltInPriorConfiguration.
+let priorConfigurationFile = "configuration.json"
+
 /// A trainer over the procedural dataset with fresh, seeded weights.
 func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) throws -> PriorTrainer {
     let library = try ShapeLibrary.load()
@@ -64,9 +71,12 @@ func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) 
 
 /// The prior of a training folder with its EMA weights loaded, for sampling and evaluation (the
 /// folder is only read).
-public func loadTrainedPrior(folder: URL, configuration: BuiltInPriorConfiguration = BuiltInPriorConfiguration()) throws -> PriorTrainer {
+public func loadTrainedPrior(folder: URL) throws -> PriorTrainer {
     let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
     guard FileManager.default.fileExists(atPath: checkpoint.path) else { throw PriorFolderError.noCheckpoint(folder: folder.path) }
+    let configurationURL = folder.appendingPathComponent(priorConfigurationFile)
+    let configuration = try FileManager.default.fileExists(atPath: configurationURL.path)
+        ? JSONDecoder().decode(BuiltInPriorConfiguration.self, from: Data(contentsOf: configurationURL)) : BuiltInPriorConfiguration()
     let trainer = try makePriorTrainer(configuration, seed: 0)
     try trainer.restoreCheckpoint(from: checkpoint)
     trainer.loadEMAWeights()
