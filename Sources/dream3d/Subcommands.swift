@@ -7,12 +7,6 @@ import Dream3DScene
 import Dream3DShapes
 import Foundation
 
-struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Optimise a scene for a prompt and write its mesh.")
-    @Argument(help: "What to make, e.g. \"a teddy bear\".") var prompt: String
-    func run() throws { try notImplemented("generate") }
-}
-
 struct Batch: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run one generation per line of a prompts file, resumably.")
     @Argument(help: "A text file with one prompt per line.") var prompts: String

@@ -7,15 +7,19 @@ import Dream3DModels
 import Dream3DScene
 @testable import Dream3D
 
-/// A small, fast run: 8-level field, 24² renders from the analytic prior of a sphere.
-func tinyTrainer(steps: Int, seed: UInt64 = 11) -> Trainer<AnalyticPrior> {
+/// The exact denoiser of a sphere's 24² albedo renders over a short schedule.
+func tinyAnalyticPrior() -> AnalyticPrior {
     let scene = AnalyticScene([ColoredPrimitive(.sphere(radius: 0.4), color: SIMD3(0.8, 0.5, 0.2))])
     let schedule = NoiseSchedule(betas: [Float](repeating: 0.01, count: 100))
-    let prior = AnalyticPrior(schedule: schedule, imageSize: 24) { camera in
+    return AnalyticPrior(schedule: schedule, imageSize: 24) { camera in
         let image = SphereTracer().render(scene, camera: camera, lighting: Lighting(position: camera.position), mode: .albedo,
                                           background: SIMD3(1, 1, 1)).image
         return Tensor(shape: [1] + image.shape, scalars: image.scalars.map { 2 * $0 - 1 })
     }
+}
+
+/// A small, fast run: 8-level field, every kind of step and random choice covered.
+func tinyConfiguration(steps: Int, seed: UInt64 = 11) -> TrainingConfiguration {
     var configuration = TrainingConfiguration()
     configuration.steps = steps
     configuration.seed = seed
@@ -27,7 +31,11 @@ func tinyTrainer(steps: Int, seed: UInt64 = 11) -> Trainer<AnalyticPrior> {
     configuration.background = "learned"
     configuration.sparsityWeight = 0.1
     configuration.orientationWeight = 0.1
-    return Trainer(prompt: "a sphere", prior: prior, configuration: configuration)
+    return configuration
+}
+
+func tinyTrainer(steps: Int, seed: UInt64 = 11) -> Trainer<AnalyticPrior> {
+    Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(), configuration: tinyConfiguration(steps: steps, seed: seed))
 }
 
 @Suite struct CheckpointTests {

@@ -32,10 +32,12 @@ public struct ScoreJacobianChaining: Codable, Sendable, Equatable {
 
     /// ∂L/∂x for renders x [N, 3, S, S] in [0, 1], L = −log p̃ (gradient ascent on the 3D score becomes
     /// descent on L): −2·(D − y)/σ, the 2 from x′ = 2x − 1.
+    /// `tMax` (a fraction of the schedule) caps tRange's upper bound, for annealing.
     public func imageGradient(_ renders: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
-                              using generator: inout SeededGenerator) -> (gradient: [Float], step: ScoreDistillation.Step) {
+                              tMax: Float? = nil, using generator: inout SeededGenerator) -> (gradient: [Float], step: ScoreDistillation.Step) {
         let schedule = prior.schedule, steps = schedule.count
-        let t = Int((Float(steps) * generator.uniform(in: tRange)).rounded(.down)).clamped(to: 0...(steps - 1))
+        let high = max(tRange.lowerBound, min(tRange.upperBound, tMax ?? tRange.upperBound))
+        let t = Int((Float(steps) * generator.uniform(in: tRange.lowerBound...high)).rounded(.down)).clamped(to: 0...(steps - 1))
         let abar = schedule.alphasCumprod[t], sigma = ((1 - abar) / abar).squareRoot()
         let y = renders.scalars.map { 2 * $0 - 1 }
         let shape = renders.shape

@@ -53,7 +53,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         cameras.width = prior.imageSize
         cameras.height = prior.imageSize
         let camera = cameras.sample(using: &cameraStream)
-        let lighting = Lighting.random(around: camera, using: &cameraStream)
+        let lighting = Lighting.random(around: camera, ambient: cameraStream.uniform(in: c.ambientRange), using: &cameraStream)
         let shading = shadingMode(using: &cameraStream)
         let behind: Background
         switch c.background {
@@ -65,8 +65,9 @@ public final class Trainer<Prior: DiffusionPrior> {
         let render = renderer.render(camera, shading: shading, lighting: lighting, background: behind, using: &renderStream)
         let progress = Float(step) / Float(max(1, c.steps - 1))
         let tMax = c.sds.tRange.upperBound + (c.annealedTMax - c.sds.tRange.upperBound) * progress
-        let (gradient, guidance) = c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax,
-                                                       using: &noiseStream)
+        let (gradient, guidance) = c.method == "sjc"
+            ? c.sjc.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
+            : c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
         render.image.backward(seed: gradient)
         var regularisation: Float = 0
         var losses: [Tensor] = []

@@ -1,16 +1,23 @@
 // TrainingConfiguration.swift — everything one optimisation run needs, with defaults from the
 // references (threestudio configs/dreamfusion-sd.yaml) unless said otherwise. Recipes (YAML) and
 // `--set` overrides resolve into this type (ConfigurationResolver); no field is optional, so every key
-// a recipe may name appears in the defaults.
+// a recipe may name appears in the defaults. Cameras and lights default to the built-in prior's
+// training distribution (DatasetSettings): a prior judges best the renders it was trained on.
 import Dream3DScene
+import Dream3DShapes
 
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var steps = 1000
     public var seed: UInt64 = 0
+    /// Guidance method: "sds" (DreamFusion) or "sjc" (score Jacobian chaining).
+    public var method = "sds"
     public var field = NeRFFieldConfiguration()
     public var marcher = RayMarcher()
-    public var cameras = CameraSampler()
+    public var cameras = DatasetSettings().cameras
+    /// Ambient share of each step's random point light, drawn per step.
+    public var ambientRange = DatasetSettings().ambientRange
     public var sds = ScoreDistillation()
+    public var sjc = ScoreJacobianChaining()
     /// Adam learning rates: hash tables 1e-2, MLPs 1e-3 (DESIGN.md §4 reference defaults).
     public var encodingLearningRate: Float = 0.01
     public var networkLearningRate: Float = 0.001
@@ -28,5 +35,28 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var sparsityWeight: Float = 0
     public var orientationWeight: Float = 0
     public var opacityEntropyWeight: Float = 0
+    /// Steps between lines of metrics.jsonl and between checkpoints of a run folder.
+    public var logEvery = 10
+    public var checkpointEvery = 100
+    /// Mesh export: marching-cubes grid side and density threshold (DESIGN.md §2).
+    public var meshResolution = 128
+    public var meshThreshold: Float = 10
     public init() {}
+
+    /// The guidance methods `method` may name.
+    public static let methods = ["sds", "sjc"]
+
+    /// Rejects values no run can use, naming the key and the fix.
+    public func validate() throws(ConfigurationError) {
+        guard Self.methods.contains(method) else {
+            throw .invalidValue(path: "method", reason: "unknown method \"\(method)\"; known: \(Self.methods.joined(separator: ", "))")
+        }
+        guard steps > 0 else { throw .invalidValue(path: "steps", reason: "must be at least 1, got \(steps)") }
+        guard logEvery > 0, checkpointEvery > 0 else {
+            throw .invalidValue(path: "logEvery/checkpointEvery", reason: "must be at least 1")
+        }
+        guard (16...512).contains(meshResolution) else {
+            throw .invalidValue(path: "meshResolution", reason: "must be in 16...512, got \(meshResolution)")
+        }
+    }
 }

@@ -1,0 +1,29 @@
+// GenerationError.swift — why a generation run could not start or go on, each with the fix.
+import Foundation
+
+public enum GenerationError: Error, CustomStringConvertible, Equatable {
+    case emptyPrompt
+    case unwritableFolder(path: String, reason: String)
+    case notARunFolder(path: String)
+    case nonFinite(step: Int, lastCheckpointStep: Int?)
+    case unknownGuidance(String)
+    case noPrior(path: String)
+
+    public var description: String {
+        switch self {
+        case .emptyPrompt:
+            return "the prompt is empty\nhint: say what to make, e.g. dream3d \"a teddy bear\"; `dream3d prior info` lists what the built-in prior knows"
+        case let .unwritableFolder(path, reason):
+            return "cannot write the run folder \(path): \(reason)\nhint: pass --out with a folder you can write"
+        case let .notARunFolder(path):
+            return "\(path) is not a run folder (no run.json, config.yaml or checkpoint.safetensors)\nhint: pass a folder written by `dream3d generate`"
+        case let .nonFinite(step, last):
+            let kept = last.map { "the checkpoint of step \($0) is kept" } ?? "no checkpoint was written yet"
+            return "the scene's parameters became NaN or infinite at step \(step); \(kept)\nhint: lower the learning rates or the guidance scale (--set sds.guidanceScale=…), or change --seed"
+        case let .unknownGuidance(name):
+            return "unknown guidance \"\(name)\"\nhint: use --guidance builtin (Stable Diffusion guidance is not available yet)"
+        case let .noPrior(path):
+            return "\(path) holds no prior (neither checkpoint.safetensors of `dream3d prior train` nor a diffusers model_index.json)\nhint: pass --model with a prior training folder"
+        }
+    }
+}
