@@ -54,7 +54,7 @@ let package = Package(
             "Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes", "CBLAS"]),
+        .executableTarget(name: "dream3d-bench", dependencies: ["Dream3DCore", "Dream3DModels", "Dream3DScene", "Dream3DMesh", "Dream3DShapes", "Dream3D", "CBLAS"]),
 
         .testTarget(name: "Dream3DCoreTests", dependencies: ["Dream3DCore"]),
         .testTarget(name: "CGLMTests", dependencies: ["CGLM"]),

@@ -13,18 +13,6 @@ struct Batch: ParsableCommand {
     func run() throws { try notImplemented("batch") }
 }
 
-struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export a run folder's scene as a mesh (OBJ, PLY, GLB).")
-    @Argument(help: "A run folder, e.g. runs/latest.") var folder: String
-    func run() throws { try notImplemented("export") }
-}
-
-struct Render: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Render turntable views of a run folder's scene.")
-    @Argument(help: "A run folder, e.g. runs/latest.") var folder: String
-    func run() throws { try notImplemented("render") }
-}
-
 struct Prior: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train, sample and evaluate the built-in 2D prior.",
                                                     subcommands: [PriorInfo.self, PriorTrain.self, PriorSample.self, PriorEval.self])

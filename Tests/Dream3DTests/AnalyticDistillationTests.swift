@@ -33,6 +33,7 @@ import Dream3DScene
         configuration.background = "white"
         configuration.networkLearningRate = 0.01
         configuration.sds.guidanceScale = 1
+        configuration.annealedTMax = configuration.sds.tRange.upperBound
         let trainer = Trainer(prompt: "reference", prior: prior, configuration: configuration)
         for _ in 0..<configuration.steps { trainer.trainStep() }
 

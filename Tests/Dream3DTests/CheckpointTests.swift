@@ -27,6 +27,7 @@ func tinyConfiguration(steps: Int, seed: UInt64 = 11) -> TrainingConfiguration {
     configuration.field.encoding.log2TableSize = 14
     configuration.marcher.samplesPerRay = 48
     configuration.albedoOnlySteps = 3            // shaded steps (and their random choices) are covered too
+    configuration.texturelessShare = 0.5
     configuration.occupancyInterval = 4
     configuration.background = "learned"
     configuration.sparsityWeight = 0.1

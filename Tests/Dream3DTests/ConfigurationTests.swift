@@ -61,4 +61,18 @@ import Testing
         defer { try? FileManager.default.removeItem(at: list) }
         #expect(throws: ConfigurationError.self) { try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: list, overrides: []) }
     }
+
+    @Test func everyShippedRecipeResolvesAndTheDefaultRecipeIsTheDefaults() throws {
+        let scenes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scenes")
+        let recipes = try FileManager.default.contentsOfDirectory(at: scenes, includingPropertiesForKeys: nil).filter { $0.pathExtension == "yaml" }
+        #expect(recipes.count >= 2)
+        for url in recipes {
+            let c = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: url, overrides: [])
+            try c.validate()
+            #expect(url.lastPathComponent == "\(c.method).yaml" || !TrainingConfiguration.methods.contains(url.deletingPathExtension().lastPathComponent))
+        }
+        let sds = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: scenes.appendingPathComponent("sds.yaml"), overrides: [])
+        #expect(sds == TrainingConfiguration())      // the documented default recipe is what runs without --config
+    }
 }

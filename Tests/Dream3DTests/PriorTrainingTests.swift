@@ -69,10 +69,15 @@ func tinyPriorTrainer(seed: UInt64) throws -> PriorTrainer {
         #expect(!FileManager.default.fileExists(atPath: folder.path))       // nothing created by looking
     }
 
-    @Test func trainingLowersTheLoss() throws {
+    @Test func trainingLowersTheLossOnAFixedHeldOutBatch() throws {
         let trainer = try tinyPriorTrainer(seed: 7)
-        let losses = (0..<60).map { _ in trainer.trainStep() }
-        let early = losses.prefix(15).reduce(0, +) / 15, late = losses.suffix(15).reduce(0, +) / 15
-        #expect(late < 0.8 * early, "mean loss \(early) → \(late)")
+        let examples = trainer.dataset.examples(heldOutIndex..<(heldOutIndex + 16))
+        var generator = SeededGenerator(seed: 1)
+        let t = (0..<16).map { 60 * $0 + 30 }, noise = generator.normals(16 * 3 * 16 * 16)
+        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera))
+        let before = withoutGrad { trainer.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions).item }
+        for _ in 0..<60 { trainer.trainStep() }
+        let after = withoutGrad { trainer.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions).item }
+        #expect(after < 0.8 * before, "held-out loss \(before) → \(after)")
     }
 }

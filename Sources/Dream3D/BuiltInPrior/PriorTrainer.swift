@@ -33,16 +33,9 @@ public final class PriorTrainer {
     public func trainStep() -> Float {
         let c = model.configuration, b = c.batchSize
         let examples = dataset.examples((step * b)..<((step + 1) * b))
-        let size = c.imageSize, pixels = 3 * size * size
-        let x0 = Tensor(shape: [b, 3, size, size], scalars: examples.flatMap { $0.image.scalars.map { 2 * $0 - 1 } })
         let steps = model.schedule.count
         let t = (0..<b).map { _ in Int(noiseStream.next() % UInt64(steps)) }
-        let noise = noiseStream.normals(b * pixels)
-        var noisy = [Float](repeating: 0, count: b * pixels)
-        for i in 0..<b {
-            let a = model.schedule.alpha(t[i]), s = model.schedule.sigma(t[i])
-            for j in 0..<pixels { noisy[i * pixels + j] = a * x0.scalars[i * pixels + j] + s * noise[i * pixels + j] }
-        }
+        let noise = noiseStream.normals(b * 3 * c.imageSize * c.imageSize)
         // Dropout: both conditions with p_both, else the text alone with p_text.
         var keepText = [Bool](repeating: true, count: b), keepCamera = [Bool](repeating: true, count: b)
         for i in 0..<b {
@@ -51,30 +44,39 @@ public final class PriorTrainer {
         }
         let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera), keepText: keepText, keepCamera: keepCamera)
         optimizer.zeroGrad()
-        let output = model(Tensor(shape: x0.shape, scalars: noisy), timesteps: t, conditions: conditions)
-        // The target is ε, or v = α ε − σ x₀ (Salimans & Ho 2022), per the scheduler's prediction type.
-        let isVelocity = c.scheduler.predictionType == "v_prediction"
-        var target = noise
-        if isVelocity {
-            for i in 0..<b {
-                let a = model.schedule.alpha(t[i]), s = model.schedule.sigma(t[i])
-                for j in 0..<pixels { target[i * pixels + j] = a * noise[i * pixels + j] - s * x0.scalars[i * pixels + j] }
-            }
-        }
-        // Σ_i w_i · mean_j (output − target)², averaged over the batch. Min-SNR-γ (Hang et al. 2023, §3.4):
-        // w_i = min(SNR_i, γ)/SNR_i for ε targets and min(SNR_i, γ)/(SNR_i + 1) for v targets.
-        let weights = t.map { ti -> Float in
-            let abar = model.schedule.alphasCumprod[ti], snr = abar / max(1e-8, 1 - abar)
-            return min(snr, c.minSNRGamma) / (isVelocity ? snr + 1 : max(snr, 1e-8))
-        }
-        let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: weights.map { $0 / Float(b * pixels) })
-        let loss = ((output - Tensor(shape: x0.shape, scalars: target)).square() * perPixelWeights).sum()
+        let loss = weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions)
         let value = loss.item
         loss.backward()
         optimizer.step()
         updateEMA()
         step += 1
         return value
+    }
+
+    /// The training objective on `examples` noised with `noise` at timesteps `t` (one per example):
+    /// Σ_i w_i · mean_j (output − target)², averaged over the batch. The target is ε, or v = α ε − σ x₀
+    /// (Salimans & Ho 2022) per the scheduler's prediction type; min-SNR-γ weights (Hang et al. 2023,
+    /// §3.4) are w_i = min(SNR_i, γ)/SNR_i for ε targets and min(SNR_i, γ)/(SNR_i + 1) for v targets.
+    public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
+        let c = model.configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
+        let x0 = examples.flatMap { $0.image.scalars.map { 2 * $0 - 1 } }
+        let isVelocity = c.scheduler.predictionType == "v_prediction"
+        var noisy = [Float](repeating: 0, count: b * pixels), target = noise
+        for i in 0..<b {
+            let a = model.schedule.alpha(t[i]), s = model.schedule.sigma(t[i])
+            for j in 0..<pixels {
+                noisy[i * pixels + j] = a * x0[i * pixels + j] + s * noise[i * pixels + j]
+                if isVelocity { target[i * pixels + j] = a * noise[i * pixels + j] - s * x0[i * pixels + j] }
+            }
+        }
+        let shape = [b, 3, size, size]
+        let output = model(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
+        let weights = t.map { ti -> Float in
+            let abar = model.schedule.alphasCumprod[ti], snr = abar / max(1e-8, 1 - abar)
+            return min(snr, c.minSNRGamma) / (isVelocity ? snr + 1 : max(snr, 1e-8))
+        }
+        let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: weights.map { $0 / Float(b * pixels) })
+        return ((output - Tensor(shape: shape, scalars: target)).square() * perPixelWeights).sum()
     }
 
     /// ema ← d·ema + (1 − d)·θ for every parameter.

@@ -16,22 +16,31 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var cameras = DatasetSettings().cameras
     /// Ambient share of each step's random point light, drawn per step.
     public var ambientRange = DatasetSettings().ambientRange
-    public var sds = ScoreDistillation()
+    /// CFG 20 for the built-in prior: the probe found 10–30 best, above 30 only halo and oversaturation
+    /// (DESIGN.md §9). DreamFusion's 100 is for Stable Diffusion (scenes/sd.yaml when it lands).
+    public var sds: ScoreDistillation = {
+        var sds = ScoreDistillation()
+        sds.guidanceScale = 20
+        return sds
+    }()
     public var sjc = ScoreJacobianChaining()
     /// Adam learning rates: hash tables 1e-2, MLPs 1e-3 (DESIGN.md §4 reference defaults).
     public var encodingLearningRate: Float = 0.01
     public var networkLearningRate: Float = 0.001
     /// Steps between occupancy-grid refreshes (nerfacc's update_every_n_steps default).
     public var occupancyInterval = 16
-    /// Unlit albedo for the first steps, then shaded with this probability (DreamFusion: 2000 ambient-only
-    /// steps of 10 000, then 75% shaded, half of those textureless).
-    public var albedoOnlySteps = 2000
-    public var shadedProbability: Float = 0.75
-    public var texturelessShare: Float = 0.5
+    /// Unlit albedo for the first steps, then shaded with this probability, a share of those textureless
+    /// (DreamFusion: 2000 albedo steps of 10 000, then 75% shaded, half textureless). The built-in prior
+    /// saw 90% lit and 10% albedo renders and never a textureless one (a white object would read as
+    /// "white"), so the defaults are 10% of a run albedo, then 90% lit, none textureless.
+    public var albedoOnlySteps = 100
+    public var shadedProbability: Float = 0.9
+    public var texturelessShare: Float = 0
     /// Background: "white", "random" (a new solid colour each step) or "learned".
     public var background = "random"
-    /// t_max anneals linearly from tRange's upper bound to this value over the run (equal: no annealing).
-    public var annealedTMax: Float = 0.98
+    /// t_max anneals linearly from tRange's upper bound to this value over the run (equal: no annealing);
+    /// toward 0.5 sharpened silhouettes in the probe (DESIGN.md §9).
+    public var annealedTMax: Float = 0.5
     public var sparsityWeight: Float = 0
     public var orientationWeight: Float = 0
     public var opacityEntropyWeight: Float = 0
