@@ -29,11 +29,12 @@ public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
         var c = SchedulerConfiguration()
         c.betaSchedule = "squaredcos_cap_v2"
         c.predictionType = "v_prediction"
+        c.timestepSpacing = "trailing"          // sampling starts at t = 999, pure noise (Lin et al. 2024)
         c.clipSample = false
         return c
     }()
     public var batchSize = 32
-    /// AdamW 1e-3, EMA 0.995, min-SNR-5 weighting (Hang et al. 2023) as in the probe.
+    /// AdamW 1e-3, EMA 0.995, SNR weights capped at γ = 5 (PriorTrainer.weightedLoss) as in the probe.
     public var learningRate: Float = 1e-3
     public var weightDecay: Float = 0.01
     public var emaDecay: Float = 0.995

@@ -1,5 +1,5 @@
 // PriorTrainer.swift — trains the built-in prior on the procedural dataset (issue 6): v- or ε-prediction
-// with min-SNR-γ loss weighting (Hang et al. 2023, SNR = ᾱ/(1 − ᾱ)),
+// with SNR-based loss weights (see weightedLoss; SNR = ᾱ/(1 − ᾱ)),
 // AdamW, an exponential moving average of the weights (the EMA is what ships), and condition dropout
 // for classifier-free guidance. Batch k is dataset examples k·B ..< (k+1)·B, so a seed fixes the data,
 // the noise and the dropout: the loss curve repeats bit for bit.
@@ -55,8 +55,12 @@ public final class PriorTrainer {
 
     /// The training objective on `examples` noised with `noise` at timesteps `t` (one per example):
     /// Σ_i w_i · mean_j (output − target)², averaged over the batch. The target is ε, or v = α ε − σ x₀
-    /// (Salimans & Ho 2022) per the scheduler's prediction type; min-SNR-γ weights (Hang et al. 2023,
-    /// §3.4) are w_i = min(SNR_i, γ)/SNR_i for ε targets and min(SNR_i, γ)/(SNR_i + 1) for v targets.
+    /// (Salimans & Ho 2022) per the scheduler's prediction type. Weights are chosen in x₀ space, where
+    /// ‖ε̂ − ε‖² = SNR·‖x̂₀ − x₀‖² and ‖v̂ − v‖² = (SNR + 1)·‖x̂₀ − x₀‖². For ε targets: min-SNR-γ (Hang
+    /// et al. 2023), x₀ weight min(SNR, γ). For v targets: x₀ weight clamp(SNR, 1, γ), i.e. Salimans &
+    /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR. Plain min-SNR for v gives the
+    /// high-noise steps a weight ~SNR (0.006 at t = 950 of the cosine schedule), so in a 500-step run they
+    /// stayed untrained and DDIM samples and SDS at high t saw noise; the floor of 1 trains them.
     public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
         let c = model.configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
         let x0 = examples.flatMap { $0.image.scalars.map { 2 * $0 - 1 } }
@@ -73,7 +77,7 @@ public final class PriorTrainer {
         let output = model(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
         let weights = t.map { ti -> Float in
             let abar = model.schedule.alphasCumprod[ti], snr = abar / max(1e-8, 1 - abar)
-            return min(snr, c.minSNRGamma) / (isVelocity ? snr + 1 : max(snr, 1e-8))
+            return isVelocity ? min(max(snr, 1), c.minSNRGamma) / (snr + 1) : min(snr, c.minSNRGamma) / max(snr, 1e-8)
         }
         let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: weights.map { $0 / Float(b * pixels) })
         return ((output - Tensor(shape: shape, scalars: target)).square() * perPixelWeights).sum()

@@ -27,13 +27,15 @@ public struct PriorTrainingProgress: Sendable {
 /// Trains (or resumes) the built-in prior as `options` say, calling `report` every `logEvery` steps.
 public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTrainingProgress) -> Void) throws -> PriorTrainer {
     try FileManager.default.createDirectory(at: options.folder, withIntermediateDirectories: true)
-    let trainer = try makePriorTrainer(options.configuration, seed: options.seed)
+    // The configuration travels with the weights, so a folder resumes and reloads as it was trained even
+    // after the defaults change.
+    let configuration = options.resume ? try folderConfiguration(options.folder) ?? options.configuration : options.configuration
+    let trainer = try makePriorTrainer(configuration, seed: options.seed)
     let checkpoint = options.folder.appendingPathComponent("checkpoint.safetensors")
     if options.resume { try trainer.restoreCheckpoint(from: checkpoint) }
-    // The configuration travels with the weights, so a folder reloads as trained even after defaults change.
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try writeAtomically(try encoder.encode(options.configuration), to: options.folder.appendingPathComponent(priorConfigurationFile))
+    try writeAtomically(try encoder.encode(configuration), to: options.folder.appendingPathComponent(priorConfigurationFile))
     let log = options.folder.appendingPathComponent("loss.jsonl")
     if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
     let handle = try FileHandle(forWritingTo: log)
@@ -46,7 +48,7 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
         if trainer.step % options.logEvery == 0 || trainer.step == options.steps {
             let elapsed = Date().timeIntervalSince(start), done = Double(trainer.step - firstStep)
             let progress = PriorTrainingProgress(step: trainer.step, steps: options.steps, loss: window.reduce(0, +) / Float(window.count),
-                                                 imagesPerSecond: done * Double(options.configuration.batchSize) / elapsed,
+                                                 imagesPerSecond: done * Double(configuration.batchSize) / elapsed,
                                                  secondsRemaining: elapsed / done * Double(options.steps - trainer.step))
             handle.write(Data("{\"step\":\(progress.step),\"loss\":\(progress.loss),\"seconds\":\(String(format: "%.1f", elapsed))}\n".utf8))
             report(progress)
@@ -59,6 +61,13 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
 
 /// The training folder's copy of its BuiltInPriorConfiguration.
 let priorConfigurationFile = "configuration.json"
+
+/// The configuration a training folder was trained with (nil for folders from before it was saved).
+func folderConfiguration(_ folder: URL) throws -> BuiltInPriorConfiguration? {
+    let url = folder.appendingPathComponent(priorConfigurationFile)
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    return try JSONDecoder().decode(BuiltInPriorConfiguration.self, from: Data(contentsOf: url))
+}
 
 /// A trainer over the procedural dataset with fresh, seeded weights.
 func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) throws -> PriorTrainer {
@@ -74,9 +83,7 @@ func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) 
 public func loadTrainedPrior(folder: URL) throws -> PriorTrainer {
     let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
     guard FileManager.default.fileExists(atPath: checkpoint.path) else { throw PriorFolderError.noCheckpoint(folder: folder.path) }
-    let configurationURL = folder.appendingPathComponent(priorConfigurationFile)
-    let configuration = try FileManager.default.fileExists(atPath: configurationURL.path)
-        ? JSONDecoder().decode(BuiltInPriorConfiguration.self, from: Data(contentsOf: configurationURL)) : BuiltInPriorConfiguration()
+    let configuration = try folderConfiguration(folder) ?? BuiltInPriorConfiguration()
     let trainer = try makePriorTrainer(configuration, seed: 0)
     try trainer.restoreCheckpoint(from: checkpoint)
     trainer.loadEMAWeights()
