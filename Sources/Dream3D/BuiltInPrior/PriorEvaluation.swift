@@ -2,7 +2,9 @@
 // indices far beyond any training run's). The probe's prior ignored its camera (DESIGN.md §9), so the
 // first figure is camera sensitivity: the denoising error with the true camera against the same
 // images and noise with the camera turned 90° and 180° about the up axis. A prior that uses the camera
-// has a clearly lower error with the true one.
+// has a clearly lower error with the true one. The second is the training objective on the same
+// held-out renders, to set beside loss.jsonl's: a gap between them is overfitting. Zero-shot
+// classification, the third, is ZeroShotClassification.swift.
 import Dream3DCore
 import Dream3DScene
 import Dream3DShapes
@@ -48,6 +50,36 @@ public func cameraSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRender
     }
     let n = Double(timesteps.count)
     return CameraSensitivity(trueCamera: Float(totals[0] / n), turned90: Float(totals[1] / n), turned180: Float(totals[2] / n))
+}
+
+/// The training objective (PriorTrainer.trainStep's min-SNR-weighted error of the model's raw output)
+/// on `count` held-out renders under all their conditions, at timesteps spread evenly over the schedule.
+/// Comparable with loss.jsonl, whose batches also drop conditions 15% of the time.
+public func heldOutLoss(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int = 64, seed: UInt64 = 0) -> Float {
+    let examples = dataset.examples(heldOutIndex..<(heldOutIndex + count))
+    let size = model.configuration.imageSize, pixels = 3 * size * size, steps = model.schedule.count
+    let t = (0..<count).map { i in (2 * i + 1) * steps / (2 * count) }
+    var generator = SeededGenerator(seed: seed).split("held-out loss")
+    let noise = generator.normals(count * pixels)
+    let x0 = examples.flatMap { $0.image.scalars.map { 2 * $0 - 1 } }
+    let z = (0..<(count * pixels)).map { i in model.schedule.alpha(t[i / pixels]) * x0[i] + model.schedule.sigma(t[i / pixels]) * noise[i] }
+    let output = withoutGrad {
+        model(Tensor(shape: [count, 3, size, size], scalars: z), timesteps: t,
+              conditions: PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera)))
+    }
+    let isVelocity = model.configuration.scheduler.predictionType == "v_prediction"
+    var total: Double = 0
+    for i in 0..<count {
+        let a = model.schedule.alpha(t[i]), s = model.schedule.sigma(t[i])
+        var error: Double = 0
+        for j in (i * pixels)..<((i + 1) * pixels) {
+            let target = isVelocity ? a * noise[j] - s * x0[j] : noise[j]       // v = α ε − σ x₀
+            let d = Double(output.scalars[j] - target)
+            error += d * d
+        }
+        total += Double(model.lossWeight(timestep: t[i])) * error / Double(pixels)
+    }
+    return Float(total / Double(count))
 }
 
 extension PriorTrainer {

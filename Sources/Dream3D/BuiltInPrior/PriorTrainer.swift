@@ -61,13 +61,8 @@ public final class PriorTrainer {
                 for j in 0..<pixels { target[i * pixels + j] = a * noise[i * pixels + j] - s * x0.scalars[i * pixels + j] }
             }
         }
-        // Σ_i w_i · mean_j (output − target)², averaged over the batch. Min-SNR-γ (Hang et al. 2023, §3.4):
-        // w_i = min(SNR_i, γ)/SNR_i for ε targets and min(SNR_i, γ)/(SNR_i + 1) for v targets.
-        let weights = t.map { ti -> Float in
-            let abar = model.schedule.alphasCumprod[ti], snr = abar / max(1e-8, 1 - abar)
-            return min(snr, c.minSNRGamma) / (isVelocity ? snr + 1 : max(snr, 1e-8))
-        }
-        let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: weights.map { $0 / Float(b * pixels) })
+        // Σ_i w_i · mean_j (output − target)², averaged over the batch.
+        let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: t.map { model.lossWeight(timestep: $0) / Float(b * pixels) })
         let loss = ((output - Tensor(shape: x0.shape, scalars: target)).square() * perPixelWeights).sum()
         let value = loss.item
         loss.backward()
@@ -85,5 +80,14 @@ public final class PriorTrainer {
                 p.scalars.withUnsafeBufferPointer { v in for i in 0..<e.count { e[i] = d * e[i] + (1 - d) * v[i] } }
             }
         }
+    }
+}
+
+extension BuiltInPriorModel {
+    /// The min-SNR-γ loss weight at timestep t (Hang et al. 2023, §3.4; SNR = ᾱ/(1 − ᾱ)):
+    /// min(SNR, γ)/SNR for ε targets and min(SNR, γ)/(SNR + 1) for v targets.
+    func lossWeight(timestep t: Int) -> Float {
+        let abar = schedule.alphasCumprod[t], snr = abar / max(1e-8, 1 - abar)
+        return min(snr, configuration.minSNRGamma) / (configuration.scheduler.predictionType == "v_prediction" ? snr + 1 : max(snr, 1e-8))
     }
 }

@@ -35,7 +35,7 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try writeAtomically(try encoder.encode(options.configuration), to: options.folder.appendingPathComponent(priorConfigurationFile))
     let log = options.folder.appendingPathComponent("loss.jsonl")
-    if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+    if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
     let handle = try FileHandle(forWritingTo: log)
     defer { try? handle.close() }
     try handle.seekToEnd()
