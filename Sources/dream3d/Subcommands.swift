@@ -33,7 +33,7 @@ struct Render: ParsableCommand {
 
 struct Prior: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train, sample and evaluate the built-in 2D prior.",
-                                                    subcommands: [PriorInfo.self, PriorTrain.self, PriorSample.self, PriorEval.self])
+                                                    subcommands: [PriorInfo.self, PriorTrain.self, PriorSample.self, PriorEval.self, PriorExport.self])
 }
 
 struct PriorInfo: ParsableCommand {
@@ -127,6 +127,30 @@ struct PriorEval: ParsableCommand {
                   + String(format: "%.1f%% of %d (chance %.1f%%); ", 100 * result.accuracy, classify, 100 / Float(families))
                   + "by one timestep alone: \(byTimestep.joined(separator: ", "))"
                   + String(format: "  [%.0f s]", Date().timeIntervalSince(start)))
+        }
+    }
+}
+
+struct PriorExport: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export",
+        abstract: "Write a training folder's EMA weights as a diffusers folder (unet/, text_encoder/, tokenizer/, scheduler/).",
+        discussion: "U-Net weights are stored as F16; the command reports how much that changes the output.")
+    @Option(help: "Training folder holding checkpoint.safetensors.") var folder = "runs/prior"
+    @Option(help: "Folder to write (an earlier export there is replaced).") var out = "prior-diffusers"
+    @Option(help: ArgumentHelp("Also write the check input and dream3d's output for scripts/check_prior_diffusers.py.", visibility: .hidden))
+    var writeCheck: String?
+
+    func run() throws {
+        let trainer = try loadTrainedPrior(folder: URL(fileURLWithPath: folder))
+        let check = priorCheckInput(trainer.model, dataset: trainer.dataset)
+        let outURL = URL(fileURLWithPath: out)
+        let report = try exportBuiltInPrior(trainer.model, trainingStep: trainer.step, to: outURL, check: check)
+        print("wrote \(out): step \(trainer.step) EMA weights, "
+              + String(format: "%.2f MB; F16 U-Net weights change the output by at most %.2e (outputs up to %.2f)",
+                       Double(report.bytes) / 1e6, report.f16Deviation, report.outputScale))
+        if let writeCheck {
+            try writePriorCheckFixture(loadBuiltInPrior(diffusersFolder: outURL), input: check, to: URL(fileURLWithPath: writeCheck))
+            print("wrote \(writeCheck): run python3 scripts/check_prior_diffusers.py \(out) \(writeCheck)")
         }
     }
 }
