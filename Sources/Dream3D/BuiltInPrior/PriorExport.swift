@@ -2,7 +2,7 @@
 // PriorDiffusersFolder.swift. Configs carry diffusers' and transformers' keys verbatim with their
 // "_class_name"/"architectures" markers; tensors keep their checkpoint names (the text encoder's under
 // "text_model.", as transformers 4 saves CLIPTextModel and 5 still loads it). U-Net weights are stored
-// as F16, which halves the folder; the text encoder (embeddings, layer norms: 0.1 MB) stays F32.
+// as F16, which halves the folder; the text encoder (embeddings, layer norms: 0.2 MB) stays F32.
 // The folder is built beside `out` and renamed into place: a failure leaves the old folder or none.
 import Dream3DCore
 import Dream3DModels
