@@ -15,7 +15,7 @@ struct Batch: ParsableCommand {
 
 struct Prior: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train, sample and evaluate the built-in 2D prior.",
-                                                    subcommands: [PriorInfo.self, PriorTrain.self, PriorSample.self, PriorEval.self])
+                                                    subcommands: [PriorInfo.self, PriorTrain.self, PriorSample.self, PriorEval.self, PriorExport.self])
 }
 
 struct PriorInfo: ParsableCommand {
@@ -82,15 +82,57 @@ struct PriorSample: ParsableCommand {
 
 struct PriorEval: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "eval",
-        abstract: "Evaluate a prior training folder on held-out renders (camera sensitivity; zero-shot accuracy to come).")
+        abstract: "Evaluate a prior training folder on held-out renders: camera sensitivity, loss, zero-shot accuracy.")
     @Option(help: "Training folder holding checkpoint.safetensors.") var folder = "runs/prior"
-    @Option(help: "Held-out images.") var count = 64
+    @Option(help: "Held-out images for camera sensitivity and the held-out loss.") var count = 64
+    @Option(help: "Held-out images to classify zero-shot (each costs one U-Net pass per object and timestep).") var classify = 48
+    @Option(parsing: .upToNextOption, help: "Timesteps of the zero-shot denoising error.") var timesteps = [200, 400, 600, 800]
+    @Flag(help: "Also classify with prompts without the colour word (\"a chair\"); doubles the zero-shot time.") var colourless = false
 
     func run() throws {
         let trainer = try loadTrainedPrior(folder: URL(fileURLWithPath: folder))
-        let s = cameraSensitivity(trainer.model, dataset: trainer.dataset, count: count)
-        print(String(format: "step %d, EMA weights, %d held-out renders, t ∈ {200, 400, 600}", trainer.step, count))
-        print(String(format: "denoising error: true camera %.5f, turned 90° %.5f (%+.1f%%), turned 180° %.5f (%+.1f%%)",
-                     s.trueCamera, s.turned90, 100 * s.margin90, s.turned180, 100 * s.margin180))
+        let model = trainer.model, dataset = trainer.dataset
+        print(String(format: "step %d, EMA weights", trainer.step))
+        var start = Date()
+        let s = cameraSensitivity(model, dataset: dataset, count: count)
+        let loss = heldOutLoss(model, dataset: dataset, count: count)
+        print(String(format: "%d held-out renders, t ∈ {200, 400, 600}: denoising error true camera %.5f, turned 90° %.5f (%+.1f%%), turned 180° %.5f (%+.1f%%)",
+                     count, s.trueCamera, s.turned90, 100 * s.margin90, s.turned180, 100 * s.margin180))
+        print(String(format: "held-out loss (training objective, all conditions kept): %.5f  [%.0f s]", loss, Date().timeIntervalSince(start)))
+        for colourWords in colourless ? [true, false] : [true] {
+            start = Date()
+            let result = zeroShotClassification(model, dataset: dataset, count: classify, timesteps: timesteps, colourWords: colourWords)
+            let families = dataset.library.families.count
+            let byTimestep = timesteps.indices.map { String(format: "t=%d %.0f%%", timesteps[$0], 100 * result.accuracy(timestepIndex: $0)) }
+            let prompts = colourWords ? "\"a <colour> <object>\"" : "\"a <object>\""
+            print("zero-shot top-1 among \(families) objects, prompts \(prompts): "
+                  + String(format: "%.1f%% of %d (chance %.1f%%); ", 100 * result.accuracy, classify, 100 / Float(families))
+                  + "by one timestep alone: \(byTimestep.joined(separator: ", "))"
+                  + String(format: "  [%.0f s]", Date().timeIntervalSince(start)))
+        }
+    }
+}
+
+struct PriorExport: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export",
+        abstract: "Write a training folder's EMA weights as a diffusers folder (unet/, text_encoder/, tokenizer/, scheduler/).",
+        discussion: "U-Net weights are stored as F16; the command reports how much that changes the output.")
+    @Option(help: "Training folder holding checkpoint.safetensors.") var folder = "runs/prior"
+    @Option(help: "Folder to write (an earlier export there is replaced).") var out = "prior-diffusers"
+    @Option(help: ArgumentHelp("Also write the check input and dream3d's output for scripts/check_prior_diffusers.py.", visibility: .hidden))
+    var writeCheck: String?
+
+    func run() throws {
+        let trainer = try loadTrainedPrior(folder: URL(fileURLWithPath: folder))
+        let check = priorCheckInput(trainer.model, dataset: trainer.dataset)
+        let outURL = URL(fileURLWithPath: out)
+        let report = try exportBuiltInPrior(trainer.model, trainingStep: trainer.step, to: outURL, check: check)
+        print("wrote \(out): step \(trainer.step) EMA weights, "
+              + String(format: "%.2f MB; F16 U-Net weights change the output by at most %.2e (outputs up to %.2f)",
+                       Double(report.bytes) / 1e6, report.f16Deviation, report.outputScale))
+        if let writeCheck {
+            try writePriorCheckFixture(loadBuiltInPrior(diffusersFolder: outURL), input: check, to: URL(fileURLWithPath: writeCheck))
+            print("wrote \(writeCheck): run python3 scripts/check_prior_diffusers.py \(out) \(writeCheck)")
+        }
     }
 }

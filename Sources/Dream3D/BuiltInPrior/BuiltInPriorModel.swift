@@ -32,16 +32,22 @@ public final class BuiltInPriorModel {
     public let schedule: NoiseSchedule
 
     /// Fresh weights (seeded) for `vocabulary` (the prompt grammar's words).
-    public init(_ configuration: BuiltInPriorConfiguration, vocabulary: [String], seed: UInt64) throws(ModelError) {
-        self.configuration = configuration
-        tokenizer = WordTokenizer(vocabulary: vocabulary, maxLength: configuration.textEncoder.maxPositionEmbeddings)
+    public convenience init(_ configuration: BuiltInPriorConfiguration, vocabulary: [String], seed: UInt64) throws(ModelError) {
+        let tokenizer = WordTokenizer(vocabulary: vocabulary, maxLength: configuration.textEncoder.maxPositionEmbeddings)
         var text = configuration.textEncoder
         text.vocabSize = tokenizer.words.count
-        unet = try UNet2DConditionModel(configuration.unet)
-        textEncoder = try CLIPTextModel(text)
-        schedule = NoiseSchedule(configuration.scheduler)
+        try self.init(configuration, unet: UNet2DConditionModel(configuration.unet), textEncoder: CLIPTextModel(text), tokenizer: tokenizer)
         var generator = SeededGenerator(seed: seed).split("prior init")
         Self.initialise(unet.namedParameters() + textEncoder.namedParameters(), using: &generator)
+    }
+
+    /// Networks built (or loaded) elsewhere, e.g. from an exported diffusers folder.
+    public init(_ configuration: BuiltInPriorConfiguration, unet: UNet2DConditionModel, textEncoder: CLIPTextModel, tokenizer: WordTokenizer) {
+        self.configuration = configuration
+        self.unet = unet
+        self.textEncoder = textEncoder
+        self.tokenizer = tokenizer
+        schedule = NoiseSchedule(configuration.scheduler)
     }
 
     /// Every trainable tensor, U-Net then text encoder, under checkpoint-style names.
@@ -74,8 +80,8 @@ public final class BuiltInPriorModel {
 
     /// ε̂ for noisy images z [N, 3, S, S] at timesteps `t` (one per image) under `conditions`, converted
     /// from the model's own output (v or ε, as `scheduler.predictionType` says).
-    public func predictNoise(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions) -> Tensor {
-        let output = self(z, timesteps: t, conditions: conditions)
+    public func predictNoise(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions, textStates: Tensor? = nil) -> Tensor {
+        let output = self(z, timesteps: t, conditions: conditions, textStates: textStates)
         let type = configuration.scheduler.predictionType
         guard type != "epsilon" else { return output }
         let n = z.shape[0]
@@ -89,22 +95,40 @@ public final class BuiltInPriorModel {
     }
 
     /// The U-Net's raw output (ε̂, v̂ or x̂₀ per `scheduler.predictionType`) for noisy images z [N, 3, S, S]
-    /// at timesteps `t` (one per image) under `conditions`.
-    public func callAsFunction(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions) -> Tensor {
+    /// at timesteps `t` (one per image) under `conditions`. `textStates` (from `encodeText`) saves
+    /// re-encoding captions that many calls share.
+    public func callAsFunction(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions, textStates: Tensor? = nil) -> Tensor {
+        unet(unetInput(z, conditions: conditions), timesteps: t.map(Float.init),
+             encoderHiddenStates: textStates ?? encodeText(conditions), classLabels: classLabels(conditions))
+    }
+
+    /// The text encoder's last_hidden_state [N, L, hidden] for the captions (the empty caption where
+    /// the text is dropped).
+    public func encodeText(_ conditions: PriorConditions) -> Tensor {
+        textEncoder(tokenIDs(conditions))
+    }
+
+    /// Token ids [N][L] of the captions, empty where the text is dropped.
+    func tokenIDs(_ conditions: PriorConditions) -> [[Int]] {
+        conditions.captions.indices.map { i in tokenizer.tokenize(conditions.keepText[i] ? conditions.captions[i] : "").ids }
+    }
+
+    /// z [N, 3, S, S] with each camera's 6 Plücker channels after the colour ones (zeros where the
+    /// camera is dropped) → [N, 9, S, S]; z itself without Plücker input.
+    func unetInput(_ z: Tensor, conditions: PriorConditions) -> Tensor {
+        guard configuration.pluckerInput else { return z }
         let n = z.shape[0], s = configuration.imageSize
-        var input = z
-        if configuration.pluckerInput {
-            let maps = (0..<n).flatMap { i -> [Float] in
-                conditions.keepCamera[i] ? pluckerRays(withSize(conditions.cameras[i], s)).scalars : [Float](repeating: 0, count: 6 * s * s)
-            }
-            input = Tensor.concatenate([z, Tensor(shape: [n, 6, s, s], scalars: maps)], axis: 1)
+        let maps = (0..<n).flatMap { i -> [Float] in
+            conditions.keepCamera[i] ? pluckerRays(withSize(conditions.cameras[i], s)).scalars : [Float](repeating: 0, count: 6 * s * s)
         }
-        let labels = Tensor(shape: [n, 6], scalars: (0..<n).flatMap { i in
+        return Tensor.concatenate([z, Tensor(shape: [n, 6, s, s], scalars: maps)], axis: 1)
+    }
+
+    /// The class embedding's input [N, 6]: `cameraNumbers` per camera, zeros where it is dropped.
+    func classLabels(_ conditions: PriorConditions) -> Tensor {
+        Tensor(shape: [conditions.cameras.count, 6], scalars: conditions.cameras.indices.flatMap { i in
             conditions.keepCamera[i] ? Self.cameraNumbers(conditions.cameras[i]) : [Float](repeating: 0, count: 6)
         })
-        let ids = (0..<n).map { i in tokenizer.tokenize(conditions.keepText[i] ? conditions.captions[i] : "").ids }
-        let context = textEncoder(ids)
-        return unet(input, timesteps: t.map(Float.init), encoderHiddenStates: context, classLabels: labels)
     }
 
     private func withSize(_ camera: Camera, _ size: Int) -> Camera {

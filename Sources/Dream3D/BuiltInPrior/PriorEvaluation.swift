@@ -2,7 +2,9 @@
 // indices far beyond any training run's). The probe's prior ignored its camera (DESIGN.md §9), so the
 // first figure is camera sensitivity: the denoising error with the true camera against the same
 // images and noise with the camera turned 90° and 180° about the up axis. A prior that uses the camera
-// has a clearly lower error with the true one.
+// has a clearly lower error with the true one. The second is the training objective on the same
+// held-out renders, to set beside loss.jsonl's: a gap between them is overfitting. Zero-shot
+// classification, the third, is ZeroShotClassification.swift.
 import Dream3DCore
 import Dream3DScene
 import Dream3DShapes
@@ -48,6 +50,19 @@ public func cameraSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRender
     }
     let n = Double(timesteps.count)
     return CameraSensitivity(trueCamera: Float(totals[0] / n), turned90: Float(totals[1] / n), turned180: Float(totals[2] / n))
+}
+
+/// The training objective (BuiltInPriorModel.weightedLoss)
+/// on `count` held-out renders under all their conditions, at timesteps spread evenly over the schedule.
+/// Comparable with loss.jsonl, whose batches also drop conditions 15% of the time.
+public func heldOutLoss(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int = 64, seed: UInt64 = 0) -> Float {
+    let examples = dataset.examples(heldOutIndex..<(heldOutIndex + count))
+    let size = model.configuration.imageSize, steps = model.schedule.count
+    let t = (0..<count).map { i in (2 * i + 1) * steps / (2 * count) }
+    var generator = SeededGenerator(seed: seed).split("held-out loss")
+    let noise = generator.normals(count * 3 * size * size)
+    let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera))
+    return withoutGrad { model.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions).item }
 }
 
 extension PriorTrainer {

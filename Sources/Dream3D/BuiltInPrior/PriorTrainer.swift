@@ -44,43 +44,13 @@ public final class PriorTrainer {
         }
         let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera), keepText: keepText, keepCamera: keepCamera)
         optimizer.zeroGrad()
-        let loss = weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions)
+        let loss = model.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions)
         let value = loss.item
         loss.backward()
         optimizer.step()
         updateEMA()
         step += 1
         return value
-    }
-
-    /// The training objective on `examples` noised with `noise` at timesteps `t` (one per example):
-    /// Σ_i w_i · mean_j (output − target)², averaged over the batch. The target is ε, or v = α ε − σ x₀
-    /// (Salimans & Ho 2022) per the scheduler's prediction type. Weights are chosen in x₀ space, where
-    /// ‖ε̂ − ε‖² = SNR·‖x̂₀ − x₀‖² and ‖v̂ − v‖² = (SNR + 1)·‖x̂₀ − x₀‖². For ε targets: min-SNR-γ (Hang
-    /// et al. 2023), x₀ weight min(SNR, γ). For v targets: x₀ weight clamp(SNR, 1, γ), i.e. Salimans &
-    /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR. Plain min-SNR for v gives the
-    /// high-noise steps a weight ~SNR (0.006 at t = 950 of the cosine schedule), so in a 500-step run they
-    /// stayed untrained and DDIM samples and SDS at high t saw noise; the floor of 1 trains them.
-    public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
-        let c = model.configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
-        let x0 = examples.flatMap { $0.image.scalars.map { 2 * $0 - 1 } }
-        let isVelocity = c.scheduler.predictionType == "v_prediction"
-        var noisy = [Float](repeating: 0, count: b * pixels), target = noise
-        for i in 0..<b {
-            let a = model.schedule.alpha(t[i]), s = model.schedule.sigma(t[i])
-            for j in 0..<pixels {
-                noisy[i * pixels + j] = a * x0[i * pixels + j] + s * noise[i * pixels + j]
-                if isVelocity { target[i * pixels + j] = a * noise[i * pixels + j] - s * x0[i * pixels + j] }
-            }
-        }
-        let shape = [b, 3, size, size]
-        let output = model(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
-        let weights = t.map { ti -> Float in
-            let abar = model.schedule.alphasCumprod[ti], snr = abar / max(1e-8, 1 - abar)
-            return isVelocity ? min(max(snr, 1), c.minSNRGamma) / (snr + 1) : min(snr, c.minSNRGamma) / max(snr, 1e-8)
-        }
-        let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: weights.map { $0 / Float(b * pixels) })
-        return ((output - Tensor(shape: shape, scalars: target)).square() * perPixelWeights).sum()
     }
 
     /// ema ← d·ema + (1 − d)·θ for every parameter.
@@ -91,5 +61,40 @@ public final class PriorTrainer {
                 p.scalars.withUnsafeBufferPointer { v in for i in 0..<e.count { e[i] = d * e[i] + (1 - d) * v[i] } }
             }
         }
+    }
+}
+
+extension BuiltInPriorModel {
+    /// The training objective on `examples` noised with `noise` at timesteps `t` (one per example):
+    /// Σ_i w_i · mean_j (output − target)², averaged over the batch. The target is ε, or v = α ε − σ x₀
+    /// (Salimans & Ho 2022) per the scheduler's prediction type. Weights are chosen in x₀ space, where
+    /// ‖ε̂ − ε‖² = SNR·‖x̂₀ − x₀‖² and ‖v̂ − v‖² = (SNR + 1)·‖x̂₀ − x₀‖². For ε targets: min-SNR-γ (Hang
+    /// et al. 2023), x₀ weight min(SNR, γ). For v targets: x₀ weight clamp(SNR, 1, γ), i.e. Salimans &
+    /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR (see `lossWeight`).
+    public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
+        let c = configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
+        let x0 = examples.flatMap { $0.image.scalars.map { 2 * $0 - 1 } }
+        let isVelocity = c.scheduler.predictionType == "v_prediction"
+        var noisy = [Float](repeating: 0, count: b * pixels), target = noise
+        for i in 0..<b {
+            let a = schedule.alpha(t[i]), s = schedule.sigma(t[i])
+            for j in 0..<pixels {
+                noisy[i * pixels + j] = a * x0[i * pixels + j] + s * noise[i * pixels + j]
+                if isVelocity { target[i * pixels + j] = a * noise[i * pixels + j] - s * x0[i * pixels + j] }
+            }
+        }
+        let shape = [b, 3, size, size]
+        let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
+        let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: t.map { lossWeight(timestep: $0) / Float(b * pixels) })
+        return ((output - Tensor(shape: shape, scalars: target)).square() * perPixelWeights).sum()
+    }
+
+    /// The loss weight at timestep t (SNR = ᾱ/(1 − ᾱ)) for the model's own targets. Plain min-SNR for v
+    /// targets, min(SNR, γ)/(SNR + 1), gives the high-noise steps a weight ~SNR (0.006 at t = 950 of the
+    /// cosine schedule): in a 500-step run they stayed untrained and DDIM samples, and SDS at high t, saw
+    /// noise. The floor of 1 in x₀ space trains them.
+    func lossWeight(timestep t: Int) -> Float {
+        let abar = schedule.alphasCumprod[t], snr = abar / max(1e-8, 1 - abar), gamma = configuration.minSNRGamma
+        return configuration.scheduler.predictionType == "v_prediction" ? min(max(snr, 1), gamma) / (snr + 1) : min(snr, gamma) / max(snr, 1e-8)
     }
 }

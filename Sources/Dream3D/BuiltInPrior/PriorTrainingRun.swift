@@ -37,7 +37,7 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try writeAtomically(try encoder.encode(configuration), to: options.folder.appendingPathComponent(priorConfigurationFile))
     let log = options.folder.appendingPathComponent("loss.jsonl")
-    if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+    if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
     let handle = try FileHandle(forWritingTo: log)
     defer { try? handle.close() }
     try handle.seekToEnd()
@@ -90,13 +90,24 @@ public func loadTrainedPrior(folder: URL) throws -> PriorTrainer {
     return trainer
 }
 
-/// A prior training folder that cannot be sampled or evaluated.
+/// A prior training folder that cannot be sampled or evaluated, or an exported folder that cannot be loaded.
 public enum PriorFolderError: Error, CustomStringConvertible, Equatable {
     case noCheckpoint(folder: String)
+    /// A file of the exported layout (PriorDiffusersFolder.swift) is absent.
+    case missingFile(path: String, what: String)
+    /// An exported file that is present but does not fit the rest of the folder.
+    case unreadable(path: String, problem: String)
+    /// `prior export --out` names a folder that holds something other than an earlier export.
+    case notAnExport(folder: String)
     public var description: String {
+        let exportAgain = "hint: export it again with `dream3d prior export --folder <training folder> --out <folder>`"
         switch self {
         case let .noCheckpoint(folder):
             return "\(folder) holds no checkpoint.safetensors\nhint: train one with `dream3d prior train --out \(folder)`, or pass --folder with a training folder"
+        case let .missingFile(path, what): return "\(path): no such file (\(what))\n\(exportAgain)"
+        case let .unreadable(path, problem): return "\(path): \(problem)\n\(exportAgain)"
+        case let .notAnExport(folder):
+            return "\(folder) exists and is not an exported prior (no dream3d_prior.json); not replacing it\nhint: pass --out a new folder, or an earlier export to replace"
         }
     }
 }

@@ -1,6 +1,9 @@
 // WordTokenizer.swift — the built-in prior's word-level tokenizer: a vocabulary list (one word per line or
 // an array) → ids. Lower-cases, splits on anything that is not a letter or digit, pads/truncates to
 // maxLength with the pad id. Unknown words are reported (strict `encode`) or mapped to <unk> (`tokenize`).
+// The file format, as the built-in prior ships it in tokenizer/vocab.json: a JSON array of words whose
+// index is the id, "<pad>" (0) and "<unk>" (1) first; a word's first occurrence owns it. A list without
+// them gets them prepended, which shifts every id by two: write them out to keep ids stable.
 import Foundation
 
 public struct WordTokenizer: Sendable {
