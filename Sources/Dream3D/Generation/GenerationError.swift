@@ -23,7 +23,7 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
         case let .unknownGuidance(name):
             return "unknown guidance \"\(name)\"\nhint: use --guidance builtin (Stable Diffusion guidance is not available yet)"
         case let .noPrior(path):
-            return "\(path) holds no prior (neither checkpoint.safetensors of `dream3d prior train` nor a diffusers model_index.json)\nhint: pass --model with a prior training folder"
+            return "\(path) holds no prior (neither checkpoint.safetensors of `dream3d prior train` nor a diffusers model_index.json)\nhint: pass --model with a prior training folder or a `dream3d prior export` folder"
         }
     }
 }
