@@ -47,6 +47,7 @@ struct Generate: ParsableCommand {
         }
         let prior = try loadGuidancePrior(guidance: manifest.guidance, model: manifest.model.map { URL(fileURLWithPath: $0) })
         let run = try GenerationRun(manifest: manifest, configuration: configuration, prior: prior, folder: folder, resume: resume != nil)
+        if let warning = run.promptWarning, !quiet { FileHandleOutput.standardError.write("warning: \(warning)\n") }
         let interrupt = InterruptFlag.install()
         let progress = ProgressPrinter(mode: quiet ? .quiet : json ? .json : .bar, label: manifest.prompt)
         let result = try run.run(report: progress.report, shouldStop: interrupt.isSet)

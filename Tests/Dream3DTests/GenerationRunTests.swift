@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import Dream3DCore
 import Dream3DMesh
+import Dream3DShapes
 @testable import Dream3D
 
 private func temporaryFolder(_ name: String) -> URL {
@@ -74,6 +75,22 @@ private let manifest = RunManifest(prompt: "a sphere", guidance: "builtin", mode
         #expect(throws: GenerationError.noPrior(path: folder.url.path)) { try loadGuidancePrior(guidance: "builtin", model: folder.url) }
         #expect(throws: GenerationError.unknownGuidance("sd")) { try loadGuidancePrior(guidance: "sd", model: nil) }
         #expect(throws: GenerationError.notARunFolder(path: folder.url.path)) { try readRun(folder) }
+    }
+
+    @Test func theBuiltInPriorIsGuidedByTheGrammarsPromptAndRefusesUnknownObjects() throws {
+        let library = try ShapeLibrary.load()
+        let prior = try BuiltInPriorModel(tinyPriorConfiguration(), vocabulary: PromptGrammar(library: library).vocabulary, seed: 0)
+        let folder = RunFolder(temporaryFolder("grammar"))
+        defer { try? FileManager.default.removeItem(at: folder.url) }
+        #expect(throws: PromptError.self) {
+            try GenerationRun(manifest: RunManifest(prompt: "a giraffe", guidance: "builtin", model: nil),
+                              configuration: runConfiguration(steps: 2), prior: prior, folder: folder, resume: false)
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.url.path))
+        let run = try GenerationRun(manifest: RunManifest(prompt: "A shiny RED chair", guidance: "builtin", model: nil),
+                                    configuration: runConfiguration(steps: 2), prior: prior, folder: folder, resume: false)
+        #expect(run.trainer.prompt == "a red chair")
+        #expect(run.promptWarning?.unknownWords == ["shiny"])
     }
 
     @Test func aCorruptCheckpointOrAnOccupiedFolderIsRefused() throws {

@@ -7,8 +7,8 @@ import Dream3DScene
 import Dream3DShapes
 @testable import Dream3D
 
-func tinyPriorTrainer(seed: UInt64) throws -> PriorTrainer {
-    let library = try ShapeLibrary.load()
+/// The built-in prior at 16² with 8/16 channels: fast enough for unit tests.
+func tinyPriorConfiguration() throws -> BuiltInPriorConfiguration {
     var configuration = BuiltInPriorConfiguration()
     configuration.imageSize = 16
     configuration.batchSize = 4
@@ -20,6 +20,12 @@ func tinyPriorTrainer(seed: UInt64) throws -> PriorTrainer {
      "projection_class_embeddings_input_dim": 6, "flip_sin_to_cos": true, "freq_shift": 0}
     """
     configuration.unet = try JSONDecoder().decode(UNet2DConditionConfiguration.self, from: Data(json.utf8))
+    return configuration
+}
+
+func tinyPriorTrainer(seed: UInt64) throws -> PriorTrainer {
+    let library = try ShapeLibrary.load()
+    let configuration = try tinyPriorConfiguration()
     var settings = DatasetSettings()
     settings.imageSize = 16
     let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: seed)

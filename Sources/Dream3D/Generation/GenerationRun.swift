@@ -6,6 +6,7 @@
 import Dream3DCore
 import Dream3DMesh
 import Dream3DScene
+import Dream3DShapes
 import Foundation
 
 /// One progress report.
@@ -30,6 +31,8 @@ public final class GenerationRun<Prior: DiffusionPrior> {
     public let folder: RunFolder
     public let manifest: RunManifest
     public let trainer: Trainer<Prior>
+    /// Words of the prompt the built-in prior does not know (they are left out of its prompt).
+    public let promptWarning: PromptWarning?
     private var lastCheckpointStep: Int?
 
     /// A new run in `folder` (created; it must not hold a run already), or with `resume` the folder's
@@ -39,7 +42,18 @@ public final class GenerationRun<Prior: DiffusionPrior> {
         try configuration.validate()
         self.folder = folder
         self.manifest = manifest
-        trainer = Trainer(prompt: manifest.prompt, prior: prior, configuration: configuration)
+        // The built-in prior knows the prompt grammar's words only: it is guided by the prompt as the
+        // grammar writes it (synonyms resolved, unknown words left out), and a prompt naming no object
+        // it knows is refused before anything is written.
+        var guidancePrompt = manifest.prompt
+        if prior is BuiltInPriorModel {
+            let parsed = try PromptGrammar(library: ShapeLibrary.load()).parse(manifest.prompt)
+            guidancePrompt = parsed.canonical
+            promptWarning = parsed.warning
+        } else {
+            promptWarning = nil
+        }
+        trainer = Trainer(prompt: guidancePrompt, prior: prior, configuration: configuration)
         if resume {
             try trainer.restoreCheckpoint(from: folder.checkpoint)
             lastCheckpointStep = trainer.step
