@@ -17,7 +17,7 @@ final class ProgressPrinter {
     func report(_ p: GenerationProgress) {
         switch mode {
         case .quiet: return
-        case .json: FileHandleOutput.standardOutput.write(GenerationRun<BuiltInPriorModel>.jsonLine(p) + "\n")
+        case .json: FileHandleOutput.standardOutput.write(p.jsonLine + "\n")
         case .bar:
             let twentieth = 20 * p.step / max(1, p.steps)
             guard isTerminal || twentieth != lastTwentieth else { return }

@@ -19,13 +19,8 @@ public func priorCheckInput(_ model: BuiltInPriorModel, dataset: DatasetRenderer
                             seed: UInt64 = 0) -> PriorCheckInput {
     let imageSize = model.configuration.imageSize, n = timesteps.count, pixels = 3 * imageSize * imageSize
     let examples = dataset.examples(heldOutIndex..<(heldOutIndex + n))
-    let schedule = model.schedule
     var generator = SeededGenerator(seed: seed).split("prior check input")
-    let noise = generator.normals(n * pixels)
-    let z = (0..<(n * pixels)).map { i in
-        let t = timesteps[i / pixels]
-        return schedule.alpha(t) * (2 * examples[i / pixels].image.scalars[i % pixels] - 1) + schedule.sigma(t) * noise[i]
-    }
+    let z = model.noisedImages(examples.flatMap(\.image.scalars), timesteps: timesteps, noise: generator.normals(n * pixels))
     let keepText = (0..<n).map { $0 != 2 }, keepCamera = (0..<n).map { $0 < 2 }
     return PriorCheckInput(z: Tensor(shape: [n, 3, imageSize, imageSize], scalars: z), timesteps: timesteps,
                            conditions: PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera),

@@ -30,10 +30,8 @@ public func cameraSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRender
     var totals = [Double](repeating: 0, count: 3)
     for t in timesteps {
         let noise = generator.normals(count * pixels)
-        let a = model.schedule.alpha(t), s = model.schedule.sigma(t)
-        let z = Tensor(shape: [count, 3, size, size], scalars: (0..<(count * pixels)).map { i in
-            a * (2 * examples[i / pixels].image.scalars[i % pixels] - 1) + s * noise[i]
-        })
+        let z = Tensor(shape: [count, 3, size, size], scalars: model.noisedImages(examples.flatMap(\.image.scalars),
+                                                                                  timesteps: [Int](repeating: t, count: count), noise: noise))
         for (k, turn) in [Float(0), 90, 180].enumerated() {
             let cameras = examples.map { e in
                 Camera(elevation: e.camera.elevation, azimuth: e.camera.azimuth + turn, distance: e.camera.distance,

@@ -73,20 +73,28 @@ extension BuiltInPriorModel {
     /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR (see `lossWeight`).
     public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
         let c = configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
-        let x0 = examples.flatMap { $0.image.scalars.map { 2 * $0 - 1 } }
-        let isVelocity = c.scheduler.predictionType == "v_prediction"
-        var noisy = [Float](repeating: 0, count: b * pixels), target = noise
-        for i in 0..<b {
-            let a = schedule.alpha(t[i]), s = schedule.sigma(t[i])
-            for j in 0..<pixels {
-                noisy[i * pixels + j] = a * x0[i * pixels + j] + s * noise[i * pixels + j]
-                if isVelocity { target[i * pixels + j] = a * noise[i * pixels + j] - s * x0[i * pixels + j] }
+        let noisy = noisedImages(examples.flatMap(\.image.scalars), timesteps: t, noise: noise)
+        var target = noise
+        if c.scheduler.predictionType == "v_prediction" {
+            for i in 0..<b {
+                let a = schedule.alpha(t[i]), s = schedule.sigma(t[i])
+                for j in (i * pixels)..<((i + 1) * pixels) { target[j] = a * noise[j] - s * (2 * examples[i].image.scalars[j - i * pixels] - 1) }
             }
         }
         let shape = [b, 3, size, size]
         let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
         let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: t.map { lossWeight(timestep: $0) / Float(b * pixels) })
         return ((output - Tensor(shape: shape, scalars: target)).square() * perPixelWeights).sum()
+    }
+
+    /// z_t = α_t·x₀ + σ_t·ε per image, x₀ = 2x − 1 for images x in [0, 1] (flat, N images of 3·S·S), one
+    /// timestep per image and noise ε the size of `images`.
+    func noisedImages(_ images: [Float], timesteps t: [Int], noise: [Float]) -> [Float] {
+        let pixels = images.count / t.count
+        return images.indices.map { j in
+            let ti = t[j / pixels]
+            return schedule.alpha(ti) * (2 * images[j] - 1) + schedule.sigma(ti) * noise[j]
+        }
     }
 
     /// The loss weight at timestep t (SNR = ᾱ/(1 − ᾱ)) for the model's own targets. Plain min-SNR for v

@@ -66,15 +66,9 @@ public func denoisingErrors(_ model: BuiltInPriorModel, image: Tensor, camera: C
     precondition(image.shape == [3, s, s] && noise.shape == [timesteps.count, 3, s, s],
                  "image \(image.shape) and noise \(noise.shape) for \(timesteps.count) timesteps at \(s)²")
     // Row k·p + j: timestep k, prompt j.
-    var z = [Float](repeating: 0, count: n * pixels)
-    for (k, t) in timesteps.enumerated() {
-        let a = model.schedule.alpha(t), sigma = model.schedule.sigma(t)
-        for j in 0..<p {
-            for q in 0..<pixels {
-                z[(k * p + j) * pixels + q] = a * (2 * image.scalars[q] - 1) + sigma * noise.scalars[k * pixels + q]
-            }
-        }
-    }
+    let rowNoise = timesteps.indices.flatMap { k in (0..<p).flatMap { _ in noise.scalars[(k * pixels)..<((k + 1) * pixels)] } }
+    let z = model.noisedImages((0..<n).flatMap { _ in image.scalars }, timesteps: timesteps.flatMap { t in [Int](repeating: t, count: p) },
+                               noise: rowNoise)
     let conditions = PriorConditions(captions: timesteps.flatMap { _ in prompts }, cameras: [Camera](repeating: camera, count: n))
     let predicted = withoutGrad {
         let text = model.encodeText(PriorConditions(captions: prompts, cameras: [Camera](repeating: camera, count: p)))

@@ -17,6 +17,12 @@ public struct GenerationProgress: Sendable {
     /// Wall time per step since this process started (or resumed) the run.
     public var secondsPerStep: Double
     public var secondsRemaining: Double
+
+    /// One metrics.jsonl line (also what `--json` prints).
+    public var jsonLine: String {
+        String(format: "{\"step\":%d,\"steps\":%d,\"t\":%d,\"gradient\":%.6g,\"regularisation\":%.6g,\"samples\":%d,\"seconds\":%.2f}",
+               step, steps, metrics.timestep, metrics.gradientScale, metrics.regularisation, metrics.samples, secondsElapsed)
+    }
 }
 
 /// How a run ended.
@@ -91,7 +97,7 @@ public final class GenerationRun<Prior: DiffusionPrior> {
                 let elapsed = Date().timeIntervalSince(start), done = Double(step - firstStep)
                 let progress = GenerationProgress(step: step, steps: c.steps, metrics: metrics, secondsElapsed: elapsed,
                                                   secondsPerStep: elapsed / done, secondsRemaining: elapsed / done * Double(c.steps - step))
-                metricsFile.write(Data((Self.jsonLine(progress) + "\n").utf8))
+                metricsFile.write(Data((progress.jsonLine + "\n").utf8))
                 report(progress)
             }
             if step % c.checkpointEvery == 0 { try saveCheckpoint() }
@@ -99,12 +105,6 @@ public final class GenerationRun<Prior: DiffusionPrior> {
         try saveCheckpoint()
         let mesh = try exportRun(trainer.field, configuration: c, to: folder)
         return GenerationResult(steps: trainer.step, interrupted: interrupted, mesh: mesh)
-    }
-
-    /// One metrics.jsonl line (also what `--json` prints).
-    public static func jsonLine(_ p: GenerationProgress) -> String {
-        String(format: "{\"step\":%d,\"steps\":%d,\"t\":%d,\"gradient\":%.6g,\"regularisation\":%.6g,\"samples\":%d,\"seconds\":%.2f}",
-               p.step, p.steps, p.metrics.timestep, p.metrics.gradientScale, p.metrics.regularisation, p.metrics.samples, p.secondsElapsed)
     }
 
     private func saveCheckpoint() throws {
