@@ -36,8 +36,9 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
                     beta, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
     }
     // Blocks of at least 2²¹ multiply-adds (~0.1 ms, well above a dispatch) and 32 rows or columns;
-    // splitting the longer side of C re-packs only the smaller operand in each block.
-    let blocks = split ? min(4, m * n * k >> 21, Swift.max(m, n) / 32) : 1
+    // splitting the longer side of C re-packs only the smaller operand in each block. (The parentheses
+    // matter: Swift's >> binds tighter than *, and without them no product was ever split.)
+    let blocks = split ? min(4, (m * n * k) >> 21, Swift.max(m, n) / 32) : 1
     if blocks <= 1 { return product(rows: 0..<m, columns: 0..<n) }
     parallelFor(blocks) { i in
         if m >= n { product(rows: chunkRange(i, of: blocks, count: m), columns: 0..<n) }
