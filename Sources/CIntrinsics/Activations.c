@@ -37,6 +37,16 @@ void d3d_silu_backward(const float *x, const float *dy, float *dx, long count) {
 }
 
 D3D_VECTOR_CLONES
+void d3d_relu(const float *x, float *y, long count) {
+    for (long i = 0; i < count; i++) y[i] = x[i] > 0 ? x[i] : 0;
+}
+
+D3D_VECTOR_CLONES
+void d3d_relu_backward(const float *x, const float *dy, float *dx, long count) {
+    for (long i = 0; i < count; i++) dx[i] += x[i] > 0 ? dy[i] : 0;
+}
+
+D3D_VECTOR_CLONES
 void d3d_gelu_erf(const float *x, float *y, long count) {
     for (long i = 0; i < count; i++) y[i] = 0.5f * x[i] * (1 + fast_erf(x[i] * 0.70710678118654752f));
 }

@@ -9,10 +9,17 @@ import Dream3DScene
 import Dream3DShapes
 import Foundation
 
-func benchDistillation() {
+func benchDistillation(overrides recipeOverrides: [String]) {
     let library = try! ShapeLibrary.load()
     let prior = try! BuiltInPriorModel(BuiltInPriorConfiguration(), vocabulary: PromptGrammar(library: library).vocabulary, seed: 0)
-    let configuration = TrainingConfiguration()
+    let configuration: TrainingConfiguration
+    do {
+        configuration = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: nil, overrides: recipeOverrides)
+    } catch {
+        print("dream3d-bench: \(error)")
+        exit(2)
+    }
+    if !recipeOverrides.isEmpty { print("sds recipe with " + recipeOverrides.joined(separator: ", ")) }
     let trainer = Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
     for _ in 0..<(configuration.albedoOnlySteps + 20) { trainer.trainStep() }     // past the albedo warm-up: shaded steps
     let steps = 30, start = Date()

@@ -96,8 +96,9 @@ struct PriorEval: ParsableCommand {
         var start = Date()
         let s = cameraSensitivity(model, dataset: dataset, count: count)
         let loss = heldOutLoss(model, dataset: dataset, count: count)
-        print(String(format: "%d held-out renders, t ∈ {200, 400, 600}: denoising error true camera %.5f, turned 90° %.5f (%+.1f%%), turned 180° %.5f (%+.1f%%)",
-                     count, s.trueCamera, s.turned90, 100 * s.margin90, s.turned180, 100 * s.margin180))
+        let perTimestep = s.timesteps.indices.map { String(format: "t=%d %+.1f%%/%+.1f%%", s.timesteps[$0], 100 * s.margins90[$0], 100 * s.margins180[$0]) }
+        print(String(format: "camera sensitivity on %d held-out renders, error with the camera turned 90°/180° against the true one: %+.1f%%/%+.1f%% (",
+                     count, 100 * s.margin90, 100 * s.margin180) + perTimestep.joined(separator: ", ") + ")")
         print(String(format: "held-out loss (training objective, all conditions kept): %.5f  [%.0f s]", loss, Date().timeIntervalSince(start)))
         for colourWords in colourless ? [true, false] : [true] {
             start = Date()

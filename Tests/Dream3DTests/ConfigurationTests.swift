@@ -11,11 +11,11 @@ import Testing
     }
 
     @Test func recipeThenOverridesOverDefaults() throws {
-        let url = try recipe("steps: 300\nsds:\n  guidanceScale: 50\n  tRange: [0.1, 0.9]\nfield:\n  encoding:\n    levels: 8\n")
+        let url = try recipe("steps: 300\nsds:\n  guidanceScale: 50\n  tRange: [0.1, 0.9]\nfield:\n  encoding:\n    levels: 12\n")
         defer { try? FileManager.default.removeItem(at: url) }
         let c = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: url, overrides: ["sds.guidanceScale=7.5", "background=white"])
         #expect(c.steps == 300 && c.sds.guidanceScale == 7.5 && c.sds.tRange == 0.1...0.9)
-        #expect(c.field.encoding.levels == 8 && c.field.encoding.log2TableSize == 19)     // untouched siblings keep defaults
+        #expect(c.field.encoding.levels == 12 && c.field.encoding.log2TableSize == 16)     // untouched siblings keep defaults
         #expect(c.background == "white" && c.seed == 0)
         // The resolved configuration round-trips through the YAML a run folder stores.
         let saved = try recipe(ConfigurationResolver.yaml(c))

@@ -1,5 +1,5 @@
-// Activations.h — elementwise activations of the diffusion models as vector kernels (SiLU in every
-// U-Net ResnetBlock2D, exact-erf GELU in every GEGLU feed-forward): Swift on Linux x86-64 compiles for
+// Activations.h — elementwise activations as vector kernels (SiLU in every U-Net ResnetBlock2D,
+// exact-erf GELU in every GEGLU feed-forward, ReLU in the NeRF field's MLPs): Swift on Linux x86-64 compiles for
 // SSE2, and calls libm's erff once per element; these run 16 lanes wide on AVX-512. Forward kernels
 // write y; backward kernels add dy·f′(x) into dx, as every backward does.
 #pragma once
@@ -8,6 +8,11 @@
 void d3d_silu(const float *x, float *y, long count);
 /// dx += dy·σ(x)(1 + x(1 − σ(x))).
 void d3d_silu_backward(const float *x, const float *dy, float *dx, long count);
+
+/// y = max(x, 0).
+void d3d_relu(const float *x, float *y, long count);
+/// dx += dy where x > 0.
+void d3d_relu_backward(const float *x, const float *dy, float *dx, long count);
 
 /// y = x·Φ(x) = 0.5x(1 + erf(x/√2)) (torch.nn.functional.gelu, approximate="none").
 void d3d_gelu_erf(const float *x, float *y, long count);

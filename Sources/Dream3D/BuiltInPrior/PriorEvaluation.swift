@@ -9,25 +9,32 @@ import Dream3DCore
 import Dream3DScene
 import Dream3DShapes
 
-/// Mean ε-prediction error on held-out renders under the true and turned cameras.
+/// Mean ε-prediction error on held-out renders under the true and turned cameras, per timestep.
+/// The relative margin at one timestep is the same in ε and in x̂₀ (x̂₀ − x₀ = −(σ_t/α_t)(ε̂ − ε)), but
+/// an average of raw ε errors over timesteps hides the high ones, where x_t shows little of the image
+/// and the camera matters most to SDS; margins are therefore averaged per timestep, not errors.
 public struct CameraSensitivity: Sendable {
-    public var trueCamera: Float
-    public var turned90: Float
-    public var turned180: Float
-    /// (turned − true) / true for the 90° turn: the margin issue 9 asks for.
-    public var margin90: Float { (turned90 - trueCamera) / trueCamera }
-    public var margin180: Float { (turned180 - trueCamera) / trueCamera }
+    public var timesteps: [Int]
+    public var trueCamera: [Float]
+    public var turned90: [Float]
+    public var turned180: [Float]
+    /// (turned − true) / true at each timestep.
+    public var margins90: [Float] { zip(turned90, trueCamera).map { ($0 - $1) / $1 } }
+    public var margins180: [Float] { zip(turned180, trueCamera).map { ($0 - $1) / $1 } }
+    /// The mean of the per-timestep margins: the figure issue 9 asks for.
+    public var margin90: Float { margins90.reduce(0, +) / Float(timesteps.count) }
+    public var margin180: Float { margins180.reduce(0, +) / Float(timesteps.count) }
 }
 
 /// First dataset index used for evaluation: training runs read indices from 0 upward.
 public let heldOutIndex = 1 << 40
 
 public func cameraSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int = 64,
-                              timesteps: [Int] = [200, 400, 600], seed: UInt64 = 0) -> CameraSensitivity {
+                              timesteps: [Int] = [200, 500, 800, 950], seed: UInt64 = 0) -> CameraSensitivity {
     let examples = dataset.examples(heldOutIndex..<(heldOutIndex + count))
     let size = model.configuration.imageSize, pixels = 3 * size * size
     var generator = SeededGenerator(seed: seed).split("camera sensitivity")
-    var totals = [Double](repeating: 0, count: 3)
+    var errors = [[Float]](repeating: [], count: 3)
     for t in timesteps {
         let noise = generator.normals(count * pixels)
         let z = Tensor(shape: [count, 3, size, size], scalars: model.noisedImages(examples.flatMap(\.image.scalars),
@@ -43,11 +50,10 @@ public func cameraSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRender
             }
             var error: Double = 0
             for i in 0..<predicted.count { let d = Double(predicted.scalars[i] - noise[i]); error += d * d }
-            totals[k] += error / Double(predicted.count)
+            errors[k].append(Float(error / Double(predicted.count)))
         }
     }
-    let n = Double(timesteps.count)
-    return CameraSensitivity(trueCamera: Float(totals[0] / n), turned90: Float(totals[1] / n), turned180: Float(totals[2] / n))
+    return CameraSensitivity(timesteps: timesteps, trueCamera: errors[0], turned90: errors[1], turned180: errors[2])
 }
 
 /// The training objective (BuiltInPriorModel.weightedLoss)

@@ -22,7 +22,8 @@ extension Tensor {
     /// SiLU (swish): x·σ(x); derivative σ(x)(1 + x(1 − σ(x))). Vector kernel: CIntrinsics/Activations.c.
     public func silu() -> Tensor { map(kernel: d3d_silu, derivative: d3d_silu_backward) }
 
-    public func relu() -> Tensor { map({ Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    /// ReLU; vector kernel (the field MLPs apply it to [samples, 64] every step).
+    public func relu() -> Tensor { map(kernel: d3d_relu, derivative: d3d_relu_backward) }
 
     /// GELU. `.erf` is the exact x·Φ(x) (torch's default, CLIP's "gelu"), by a vector kernel whose erf
     /// approximation (Abramowitz & Stegun 7.1.26, CIntrinsics/Activations.c) keeps GELU within 5e-7 of
