@@ -11,17 +11,3 @@ struct Dream3DCommand: ParsableCommand {
         subcommands: [Generate.self, Batch.self, Export.self, Render.self, Prior.self],
         defaultSubcommand: Generate.self)
 }
-
-/// Thrown by subcommands whose issue has not landed: exit code 2 and a one-line explanation.
-struct NotImplemented: Error, CustomStringConvertible {
-    let command: String
-    var description: String { "dream3d \(command): not implemented yet" }
-}
-
-extension ParsableCommand {
-    /// Reports that this subcommand is a placeholder and exits with code 2.
-    func notImplemented(_ command: String) throws -> Never {
-        FileHandleOutput.standardError.write("Error: \(NotImplemented(command: command))\n")
-        throw ExitCode(2)
-    }
-}

@@ -7,12 +7,6 @@ import Dream3DScene
 import Dream3DShapes
 import Foundation
 
-struct Batch: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run one generation per line of a prompts file, resumably.")
-    @Argument(help: "A text file with one prompt per line.") var prompts: String
-    func run() throws { try notImplemented("batch") }
-}
-
 struct Prior: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train, sample and evaluate the built-in 2D prior.",
                                                     subcommands: [PriorInfo.self, PriorTrain.self, PriorSample.self, PriorEval.self, PriorExport.self])

@@ -26,6 +26,20 @@ public struct RunFolder: Sendable {
     }
 }
 
+extension RunFolder {
+    /// Whether the folder holds a run that reached its configured step count and wrote its mesh (the
+    /// last metrics.jsonl line is the last step: GenerationRun always logs it).
+    public var isFinished: Bool {
+        guard let (_, configuration) = try? readRun(self),
+              FileManager.default.fileExists(atPath: meshOBJ.path), FileManager.default.fileExists(atPath: meshGLB.path),
+              let text = try? String(contentsOf: metrics, encoding: .utf8),
+              let last = text.split(whereSeparator: \.isNewline).last,
+              let line = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
+              let step = line["step"] as? Int else { return false }
+        return step == configuration.steps
+    }
+}
+
 /// The prompt and guidance of a run, saved as run.json so `--resume`, export and render need only the folder.
 public struct RunManifest: Codable, Sendable, Equatable {
     public var prompt: String
