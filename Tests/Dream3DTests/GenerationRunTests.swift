@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import Dream3DCore
 import Dream3DMesh
+import Dream3DScene
 import Dream3DShapes
 @testable import Dream3D
 
@@ -124,5 +125,20 @@ private let manifest = RunManifest(prompt: "a sphere", guidance: "builtin", mode
         let saved = try SafetensorsFile(contentsOf: folder.checkpoint)
         #expect(saved.metadata["step"] == "4")
         #expect(error?.description.contains("hint:") == true)
+    }
+
+    @Test func viewDependentPromptsNameTheSideTheCameraSees() {
+        var configuration = runConfiguration(steps: 1)
+        let trainer = Trainer(prompt: "a red chair", prior: tinyAnalyticPrior(), configuration: configuration)
+        let camera = { (azimuth: Float, elevation: Float) in Camera(elevation: elevation, azimuth: azimuth, distance: 2, fovy: 0.8, width: 8, height: 8) }
+        #expect(trainer.guidancePrompt(for: camera(10, 15)) == "a red chair, front view")
+        #expect(trainer.guidancePrompt(for: camera(90, 15)) == "a red chair, side view")
+        #expect(trainer.guidancePrompt(for: camera(-170, 15)) == "a red chair, back view")
+        #expect(trainer.guidancePrompt(for: camera(90, 75)) == "a red chair, overhead view")
+        let named = Trainer(prompt: "a red chair, back view", prior: tinyAnalyticPrior(), configuration: configuration)
+        #expect(named.guidancePrompt(for: camera(10, 15)) == "a red chair, back view")
+        configuration.viewDependentPrompts = false
+        let plain = Trainer(prompt: "a red chair", prior: tinyAnalyticPrior(), configuration: configuration)
+        #expect(plain.guidancePrompt(for: camera(90, 15)) == "a red chair")
     }
 }

@@ -65,6 +65,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         let render = renderer.render(camera, shading: shading, lighting: lighting, background: behind, using: &renderStream)
         let progress = Float(step) / Float(max(1, c.steps - 1))
         let tMax = c.sds.tRange.upperBound + (c.annealedTMax - c.sds.tRange.upperBound) * progress
+        let prompt = guidancePrompt(for: camera)
         let (gradient, guidance) = c.method == "sjc"
             ? c.sjc.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
             : c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
@@ -83,6 +84,14 @@ public final class Trainer<Prior: DiffusionPrior> {
         step += 1
         return StepMetrics(step: step, timestep: guidance.timestep, gradientScale: guidance.gradientScale,
                            regularisation: regularisation, samples: render.samples.count)
+    }
+
+    /// The prompt the prior is asked about for `camera`: with view-dependent prompting (DreamFusion §3.2)
+    /// the side the camera sees is appended, ", side view", as in the built-in prior's captions, unless
+    /// the prompt names a view itself.
+    func guidancePrompt(for camera: Camera) -> String {
+        let namesView = ViewLabel.allCases.contains { prompt.hasSuffix(", \($0.promptSuffix)") }
+        return configuration.viewDependentPrompts && !namesView ? "\(prompt), \(camera.viewLabel.promptSuffix)" : prompt
     }
 
     /// Albedo only during warm-up, then lambertian or textureless with the configured shares.

@@ -47,6 +47,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var albedoOnlySteps = 100
     public var shadedProbability: Float = 0.9
     public var texturelessShare: Float = 0
+    /// View-dependent prompting (DreamFusion §3.2): ", front view", ", side view", … appended per camera
+    /// (Trainer.guidancePrompt). The built-in prior saw view phrases in half of its captions, and CFG,
+    /// which drops the text, amplifies the phrase along with the object.
+    public var viewDependentPrompts = true
     /// Background: "white", "random" (a new solid colour each step) or "learned".
     public var background = "random"
     /// t_max anneals linearly from tRange's upper bound to this value over the run (equal: no annealing);
