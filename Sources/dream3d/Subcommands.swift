@@ -88,13 +88,15 @@ struct PriorEval: ParsableCommand {
         let model = trainer.model, dataset = trainer.dataset
         print(String(format: "step %d, EMA weights", trainer.step))
         var start = Date()
-        let s = cameraSensitivity(model, dataset: dataset, count: count)
+        for (condition, name) in [(TurnedCondition.camera, "camera"), (.viewPhrase, "view phrase (camera kept)")] {
+            let s = conditionSensitivity(model, dataset: dataset, turning: condition, count: count)
+            let perTimestep = s.timesteps.indices.map { String(format: "t=%d %+.1f%%/%+.1f%%", s.timesteps[$0], 100 * s.margins90[$0], 100 * s.margins180[$0]) }
+            print(String(format: "%@ sensitivity on %d held-out renders, error when turned 90°/180° against the true one: %+.1f%%/%+.1f%% (",
+                         name, count, 100 * s.margin90, 100 * s.margin180) + perTimestep.joined(separator: ", ") + ")")
+        }
         let loss = heldOutLoss(model, dataset: dataset, count: count)
-        let perTimestep = s.timesteps.indices.map { String(format: "t=%d %+.1f%%/%+.1f%%", s.timesteps[$0], 100 * s.margins90[$0], 100 * s.margins180[$0]) }
-        print(String(format: "camera sensitivity on %d held-out renders, error with the camera turned 90°/180° against the true one: %+.1f%%/%+.1f%% (",
-                     count, 100 * s.margin90, 100 * s.margin180) + perTimestep.joined(separator: ", ") + ")")
         print(String(format: "held-out loss (training objective, all conditions kept): %.5f  [%.0f s]", loss, Date().timeIntervalSince(start)))
-        for colourWords in colourless ? [true, false] : [true] {
+        for colourWords in classify == 0 ? [] : colourless ? [true, false] : [true] {
             start = Date()
             let result = zeroShotClassification(model, dataset: dataset, count: classify, timesteps: timesteps, colourWords: colourWords)
             let families = dataset.library.families.count

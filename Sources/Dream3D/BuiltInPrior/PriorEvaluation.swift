@@ -2,25 +2,27 @@
 // indices far beyond any training run's). The probe's prior ignored its camera (DESIGN.md §9), so the
 // first figure is camera sensitivity: the denoising error with the true camera against the same
 // images and noise with the camera turned 90° and 180° about the up axis. A prior that uses the camera
-// has a clearly lower error with the true one. The second is the training objective on the same
+// has a clearly lower error with the true one. Distillation also names the view in words (", side
+// view"), so the same figure is measured for the caption's view phrase with the camera kept. The second is the training objective on the same
 // held-out renders, to set beside loss.jsonl's: a gap between them is overfitting. Zero-shot
 // classification, the third, is ZeroShotClassification.swift.
 import Dream3DCore
 import Dream3DScene
 import Dream3DShapes
 
-/// Mean ε-prediction error on held-out renders under the true and turned cameras, per timestep.
+/// Mean ε-prediction error on held-out renders under the true and turned cameras (or view phrases),
+/// per timestep.
 /// The relative margin at one timestep is the same in ε and in x̂₀ (x̂₀ − x₀ = −(σ_t/α_t)(ε̂ − ε)), but
 /// an average of raw ε errors over timesteps hides the high ones, where x_t shows little of the image
 /// and the camera matters most to SDS; margins are therefore averaged per timestep, not errors.
-public struct CameraSensitivity: Sendable {
+public struct ConditionSensitivity: Sendable {
     public var timesteps: [Int]
-    public var trueCamera: [Float]
+    public var unturned: [Float]
     public var turned90: [Float]
     public var turned180: [Float]
     /// (turned − true) / true at each timestep.
-    public var margins90: [Float] { zip(turned90, trueCamera).map { ($0 - $1) / $1 } }
-    public var margins180: [Float] { zip(turned180, trueCamera).map { ($0 - $1) / $1 } }
+    public var margins90: [Float] { zip(turned90, unturned).map { ($0 - $1) / $1 } }
+    public var margins180: [Float] { zip(turned180, unturned).map { ($0 - $1) / $1 } }
     /// The mean of the per-timestep margins: the figure issue 9 asks for.
     public var margin90: Float { margins90.reduce(0, +) / Float(timesteps.count) }
     public var margin180: Float { margins180.reduce(0, +) / Float(timesteps.count) }
@@ -29,10 +31,15 @@ public struct CameraSensitivity: Sendable {
 /// First dataset index used for evaluation: training runs read indices from 0 upward.
 public let heldOutIndex = 1 << 40
 
-public func cameraSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int = 64,
-                              timesteps: [Int] = [200, 500, 800, 950], seed: UInt64 = 0) -> CameraSensitivity {
+/// What a sensitivity measurement turns: the camera (ray maps and class labels), or the view phrase of
+/// the caption with the camera kept (captions then always carry the true view's phrase).
+public enum TurnedCondition: Sendable { case camera, viewPhrase }
+
+public func conditionSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRenderer, turning condition: TurnedCondition = .camera,
+                              count: Int = 64, timesteps: [Int] = [200, 500, 800, 950], seed: UInt64 = 0) -> ConditionSensitivity {
     let examples = dataset.examples(heldOutIndex..<(heldOutIndex + count))
     let size = model.configuration.imageSize, pixels = 3 * size * size
+    let families = dataset.library.families
     var generator = SeededGenerator(seed: seed).split("camera sensitivity")
     var errors = [[Float]](repeating: [], count: 3)
     for t in timesteps {
@@ -40,20 +47,27 @@ public func cameraSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRender
         let z = Tensor(shape: [count, 3, size, size], scalars: model.noisedImages(examples.flatMap(\.image.scalars),
                                                                                   timesteps: [Int](repeating: t, count: count), noise: noise))
         for (k, turn) in [Float(0), 90, 180].enumerated() {
-            let cameras = examples.map { e in
+            let turned = examples.map { e in
                 Camera(elevation: e.camera.elevation, azimuth: e.camera.azimuth + turn, distance: e.camera.distance,
                        fovy: e.camera.fovy, width: size, height: size)
             }
-            let predicted = withoutGrad {
-                model.predictNoise(z, timesteps: [Int](repeating: t, count: count),
-                                   conditions: PriorConditions(captions: examples.map(\.caption), cameras: cameras))
+            let conditions: PriorConditions
+            switch condition {
+            case .camera:
+                conditions = PriorConditions(captions: examples.map(\.caption), cameras: turned)
+            case .viewPhrase:
+                let captions = zip(examples, turned).map { e, camera in
+                    PromptGrammar.caption(family: families[e.familyIndex].name, colour: e.colour, view: camera.viewLabel)
+                }
+                conditions = PriorConditions(captions: captions, cameras: examples.map(\.camera))
             }
+            let predicted = withoutGrad { model.predictNoise(z, timesteps: [Int](repeating: t, count: count), conditions: conditions) }
             var error: Double = 0
             for i in 0..<predicted.count { let d = Double(predicted.scalars[i] - noise[i]); error += d * d }
             errors[k].append(Float(error / Double(predicted.count)))
         }
     }
-    return CameraSensitivity(timesteps: timesteps, trueCamera: errors[0], turned90: errors[1], turned180: errors[2])
+    return ConditionSensitivity(timesteps: timesteps, unturned: errors[0], turned90: errors[1], turned180: errors[2])
 }
 
 /// The training objective (BuiltInPriorModel.weightedLoss)
