@@ -65,8 +65,18 @@ public enum ConfigurationResolver {
     }
 
     /// The configuration as YAML, as saved in a run folder (config.yaml).
+    /// Yams writes every Float through Double in exponent form (0.01 as 9.99999977648258e-3); each such
+    /// value is rewritten as the shortest decimal that reads back as the same Float ("0.01", "20.0").
     public static func yaml<C: Encodable>(_ configuration: C) -> String {
-        (try? YAMLEncoder().encode(configuration)) ?? ""
+        let text = (try? YAMLEncoder().encode(configuration)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard let marker = line.range(of: ": ") ?? line.range(of: "- "), line.contains("e") else { return String(line) }
+            let value = line[marker.upperBound...]
+            guard value.contains(where: { $0 == "e" }), value.allSatisfy({ "0123456789.e+-".contains($0) }), let number = Float(value) else {
+                return String(line)
+            }
+            return String(line[..<marker.upperBound]) + number.description
+        }.joined(separator: "\n")
     }
 
     /// The JSON object tree of `value` (nested dictionaries, arrays, numbers, strings, booleans).
