@@ -35,9 +35,8 @@ public struct ScoreJacobianChaining: Codable, Sendable, Equatable {
     /// `tMax` (a fraction of the schedule) caps tRange's upper bound, for annealing.
     public func imageGradient(_ renders: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
                               tMax: Float? = nil, using generator: inout SeededGenerator) -> (gradient: [Float], step: ScoreDistillation.Step) {
-        let schedule = prior.schedule, steps = schedule.count
-        let high = max(tRange.lowerBound, min(tRange.upperBound, tMax ?? tRange.upperBound))
-        let t = Int((Float(steps) * generator.uniform(in: tRange.lowerBound...high)).rounded(.down)).clamped(to: 0...(steps - 1))
+        let schedule = prior.schedule
+        let t = drawTimestep(tRange, cappedAt: tMax, steps: schedule.count, using: &generator)
         let abar = schedule.alphasCumprod[t], sigma = ((1 - abar) / abar).squareRoot()
         let y = renders.scalars.map { 2 * $0 - 1 }
         let shape = renders.shape
@@ -48,13 +47,6 @@ public struct ScoreJacobianChaining: Codable, Sendable, Equatable {
                                              cameras: cameras, guidanceScale: guidanceScale)
             return (0..<x.count).map { x[$0] - sigma * epsilon.scalars[$0] }
         }, using: &generator)
-        var total: Float = 0
-        let gradient = difference.map { d -> Float in
-            let g = -2 * d / sigma
-            let finite = g.isFinite ? g : 0
-            total += Swift.abs(finite)
-            return finite
-        }
-        return (gradient, ScoreDistillation.Step(timestep: t, gradientScale: total / Float(max(1, gradient.count))))
+        return finiteGradient(timestep: t, difference.map { -2 * $0 / sigma })
     }
 }
