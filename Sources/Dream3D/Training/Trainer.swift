@@ -68,16 +68,19 @@ public final class Trainer<Prior: DiffusionPrior> {
         let (gradient, guidance) = c.method == "sjc"
             ? c.sjc.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
             : c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
-        render.image.backward(seed: gradient)
         var regularisation: Float = 0
         var losses: [Tensor] = []
         if c.sparsityWeight > 0 { losses.append(sparsityLoss(opacity: render.opacity) * c.sparsityWeight) }
         if c.opacityEntropyWeight > 0 { losses.append(opacityEntropyLoss(opacity: render.opacity) * c.opacityEntropyWeight) }
         if c.orientationWeight > 0, render.normals != nil { losses.append(orientationLoss(render) * c.orientationWeight) }
-        if !losses.isEmpty {
+        if losses.isEmpty {
+            render.image.backward(seed: gradient)
+        } else {
+            // One backward for both: the losses hang from the compositing node the image comes from, and a
+            // backward releases the graph it walks, so a second pass would stop there. Σ x·g has gradient g.
             let total = losses.dropFirst().reduce(losses[0], +)
             regularisation = total.item
-            total.backward()
+            (total + (render.image * Tensor(shape: render.image.shape, scalars: gradient)).sum()).backward()
         }
         optimizer.step()
         step += 1
