@@ -6,13 +6,15 @@ import Testing
 
 @Suite struct SceneLossTests {
     /// The density network's first layer after one shaded step of `configuration` changed by `change`.
-    private func firstLayerAfterOneStep(_ change: (inout TrainingConfiguration) -> Void = { _ in }) -> [Float] {
+    private func firstLayerAfterOneStep(method: String = "sds", _ change: (inout TrainingConfiguration) -> Void = { _ in }) -> [Float] {
         var configuration = tinyConfiguration(steps: 4)
+        configuration.method = method
         configuration.albedoOnlySteps = 0
         configuration.shadedProbability = 1
         configuration.texturelessShare = 0
         configuration.sparsityWeight = 0
         configuration.orientationWeight = 0
+        configuration.sjc.emptinessWeight = 0
         change(&configuration)
         let trainer = Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(), configuration: configuration)
         trainer.trainStep()
@@ -20,11 +22,13 @@ import Testing
     }
 
     @Test func everySceneLossMovesTheField() {
-        let plain = firstLayerAfterOneStep()
+        let plain = firstLayerAfterOneStep(), sjc = firstLayerAfterOneStep(method: "sjc")
         let moved: [(String, Bool)] = [
             ("sparsity", firstLayerAfterOneStep { $0.sparsityWeight = 1 } != plain),
             ("opacity entropy", firstLayerAfterOneStep { $0.opacityEntropyWeight = 1 } != plain),
             ("orientation", firstLayerAfterOneStep { $0.orientationWeight = 1 } != plain),
+            ("SJC emptiness", firstLayerAfterOneStep(method: "sjc") { $0.sjc.emptinessWeight = 1e4 } != sjc),
+            ("SJC centre depth", firstLayerAfterOneStep(method: "sjc") { $0.sjc.centreDepthWeight = 10 } != sjc),
         ]
         for (loss, didMove) in moved { #expect(didMove, "the \(loss) loss left the field as it was") }
     }

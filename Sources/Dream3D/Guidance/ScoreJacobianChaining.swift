@@ -16,6 +16,16 @@ public struct ScoreJacobianChaining: Codable, Sendable, Equatable {
     public var tRange: ClosedRange<Float> = 0.01...0.97
     /// Noise draws averaged per step.
     public var samples = 1
+    /// The reference's emptiness loss (emptinessLoss, normalised as the reference's so its weight carries
+    /// over): weight λ = 1e4 and scale 10 (run_sjc.py emptiness_weight, emptiness_scale), λ multiplied by
+    /// 20 from half the run on (emptiness_step 0.5, emptiness_multiplier 20). 0 turns it off.
+    public var emptinessWeight: Float = 1e4
+    public var emptinessScale: Float = 10
+    public var emptinessRampStart: Float = 0.5
+    public var emptinessMultiplier: Float = 20
+    /// The reference's centre-depth loss weight (centreDepthLoss; depth_weight: 0 by default, 10–100 for
+    /// some of its README's prompts).
+    public var centreDepthWeight: Float = 0
     public init() {}
 
     /// PAAS·σ² estimated with `samples` draws: mean over n of D(y + σn, σ) − y, for any denoiser D.

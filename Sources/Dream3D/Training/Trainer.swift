@@ -73,6 +73,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         if c.sparsityWeight > 0 { losses.append(sparsityLoss(opacity: render.opacity) * c.sparsityWeight) }
         if c.opacityEntropyWeight > 0 { losses.append(opacityEntropyLoss(opacity: render.opacity) * c.opacityEntropyWeight) }
         if c.orientationWeight > 0, render.normals != nil { losses.append(orientationLoss(render) * c.orientationWeight) }
+        if c.method == "sjc" { losses += sjcLosses(render, camera: camera) }
         if losses.isEmpty {
             render.image.backward(seed: gradient)
         } else {
@@ -86,6 +87,23 @@ public final class Trainer<Prior: DiffusionPrior> {
         step += 1
         return StepMetrics(step: step, timestep: guidance.timestep, gradientScale: guidance.gradientScale,
                            regularisation: regularisation, samples: render.samples.count)
+    }
+
+    /// SJC's emptiness loss, its weight multiplied from `emptinessRampStart` of the run on (run_sjc.py:
+    /// from step emptiness_step·n_steps), and its centre-depth loss.
+    private func sjcLosses(_ render: Render, camera: Camera) -> [Tensor] {
+        let sjc = configuration.sjc
+        var losses: [Tensor] = []
+        if sjc.emptinessWeight > 0 {
+            let ramped = Float(step) >= sjc.emptinessRampStart * Float(configuration.steps)
+            let weight = sjc.emptinessWeight * (ramped ? sjc.emptinessMultiplier : 1)
+            losses.append(emptinessLoss(weights: render.weights, scale: sjc.emptinessScale) * weight)
+        }
+        if sjc.centreDepthWeight > 0 {
+            losses.append(centreDepthLoss(depth: render.depth, opacity: render.opacity, width: camera.width, height: camera.height)
+                          * sjc.centreDepthWeight)
+        }
+        return losses
     }
 
     /// Albedo only during warm-up, then lambertian or textureless with the configured shares.

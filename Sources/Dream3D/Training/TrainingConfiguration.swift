@@ -67,5 +67,22 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         guard (16...512).contains(meshResolution) else {
             throw .invalidValue(path: "meshResolution", reason: "must be in 16...512, got \(meshResolution)")
         }
+        try validateGuidance()
+    }
+
+    /// The guidance methods' own keys: schedule fractions in [0, 1], weights and rates that make sense.
+    private func validateGuidance() throws(ConfigurationError) {
+        for (path, range) in [("sds.tRange", sds.tRange), ("sjc.tRange", sjc.tRange)] where range.lowerBound < 0 || range.upperBound > 1 {
+            throw .invalidValue(path: path, reason: "must lie in [0, 1] (fractions of the noise schedule), got \(range)")
+        }
+        guard sjc.samples >= 1 else { throw .invalidValue(path: "sjc.samples", reason: "must be at least 1, got \(sjc.samples)") }
+        for (path, value) in [("sjc.emptinessWeight", sjc.emptinessWeight), ("sjc.emptinessScale", sjc.emptinessScale),
+                              ("sjc.emptinessMultiplier", sjc.emptinessMultiplier), ("sjc.centreDepthWeight", sjc.centreDepthWeight)]
+        where !(value >= 0 && value.isFinite) {
+            throw .invalidValue(path: path, reason: "must be a finite number ≥ 0, got \(value)")
+        }
+        guard (0...1).contains(sjc.emptinessRampStart) else {
+            throw .invalidValue(path: "sjc.emptinessRampStart", reason: "must be a fraction of the run in [0, 1], got \(sjc.emptinessRampStart)")
+        }
     }
 }
