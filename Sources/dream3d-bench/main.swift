@@ -1,6 +1,6 @@
 // dream3d-bench — prints each performance figure of DESIGN.md §7 with its ratio to a peer or to the
 // machine's measured GEMM peak. Run with `make bench`; `dream3d-bench conv hash` runs only the named
-// sections (gemm, conv, hash, render, mesh, dataset, unet, sds). Figures are best-of-5 wall-clock times after a warm-up.
+// sections (gemm, conv, hash, render, mesh, dataset, unet, sds, vsd). Figures are best-of-5 wall-clock times after a warm-up.
 import Dream3DCore
 import Foundation
 
@@ -13,6 +13,7 @@ let sections: [(name: String, run: () -> Void)] = [
     ("dataset", benchDataset),
     ("unet", benchUNet),
     ("sds", benchDistillation),
+    ("vsd", benchVSD),
 ]
 let requested = Array(CommandLine.arguments.dropFirst())
 if let unknown = requested.first(where: { name in !sections.contains { $0.name == name } }) {
