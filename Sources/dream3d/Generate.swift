@@ -15,7 +15,7 @@ struct Generate: ParsableCommand {
             """)
     @Argument(help: "What to make, e.g. \"a teddy bear\" (`dream3d prior info` lists what the built-in prior knows).")
     var prompt: String?
-    @Option(help: "Guidance method: sds or sjc (default: the recipe's, sds).") var method: String?
+    @Option(help: "Guidance method: sds, sjc or vsd (default: the recipe's, sds).") var method: String?
     @Option(help: "Optimisation steps (default: the recipe's).") var steps: Int?
     @Option(help: "Seed of every random choice; the same seed gives the same mesh.") var seed: UInt64?
     @Option(help: "Run folder (default: runs/<prompt>).") var out: String?

@@ -112,6 +112,29 @@ func twoRays() -> RaySamples {
         #expect(abs(sparsityLoss(opacity: Tensor(zeros: [3])).item - 0.1) < 1e-6)
     }
 
+    @Test func sjcLossGradientsAndValues() {
+        var generator = SeededGenerator(seed: 11)
+        let weights = Tensor.uniform([12], in: 0...0.9, using: &generator).requiringGrad()
+        expectGradientsMatchFiniteDifferences(weights, eps: 1e-3) { emptinessLoss(weights: weights) * 1e5 }
+        // 8 × 8 pixels: a border 1 pixel wide (7/64 of 8, rounded) around 6 × 6 centre pixels. Near centre,
+        // far border: the gap between the means is positive and the loss finite.
+        let isCentre = (0..<64).map { (1..<7).contains($0 / 8) && (1..<7).contains($0 % 8) }
+        let depth = Tensor(shape: [64], scalars: isCentre.map { $0 ? 1.2 : 0.3 }.map { $0 + generator.uniform(in: 0...0.2) }).requiringGrad()
+        let opacity = Tensor(shape: [64], scalars: isCentre.map { $0 ? 0.9 : 0.1 }.map { $0 + generator.uniform(in: -0.05...0.05) }).requiringGrad()
+        expectGradientsMatchFiniteDifferences(depth, eps: 1e-3) { centreDepthLoss(depth: depth, opacity: opacity, width: 8, height: 8) }
+        expectGradientsMatchFiniteDifferences(opacity, eps: 1e-3) { centreDepthLoss(depth: depth, opacity: opacity, width: 8, height: 8) }
+        // Values worked by hand. Emptiness: one opaque sample (w = 1) is log(11) over the reference's 64² × 347 slots.
+        let single = Tensor(shape: [3], scalars: [0, 1, 0])
+        #expect(abs(emptinessLoss(weights: single).item - log(11) / (64 * 64 * 347)) < 1e-12)
+        // Centre depth: centre pixels opaque at depth 1.5, border pixels empty (depth 0 + 1·10): gap 8.5, and
+        // 8 × 8 pixels are 1/64 of the reference's 64².
+        let flatDepth = Tensor(shape: [64], scalars: isCentre.map { $0 ? 1.5 : 0 })
+        let flatOpacity = Tensor(shape: [64], scalars: isCentre.map { $0 ? 1 : 0 })
+        #expect(abs(centreDepthLoss(depth: flatDepth, opacity: flatOpacity, width: 8, height: 8).item + log(8.5) / 64) < 1e-6)
+        // An object nearer at the border than in the centre gets no pull (gap clamped at 1e-6).
+        #expect(abs(centreDepthLoss(depth: flatOpacity * 1.5, opacity: 1 - flatOpacity, width: 8, height: 8).item + log(1e-6) / 64) < 1e-4)
+    }
+
     @Test func wholeRenderGradients() {
         // Camera → samples → field → shading → compositing → background → image, checked end to end on
         // the density network's weights (early termination off: pruning is not differentiable).

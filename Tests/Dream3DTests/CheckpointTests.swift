@@ -7,11 +7,10 @@ import Dream3DModels
 import Dream3DScene
 @testable import Dream3D
 
-/// The exact denoiser of a sphere's 24² albedo renders over a short schedule.
-func tinyAnalyticPrior() -> AnalyticPrior {
+/// The exact denoiser of a sphere's albedo renders on white, by default at 24² over a short schedule.
+func tinyAnalyticPrior(schedule: NoiseSchedule = NoiseSchedule(betas: [Float](repeating: 0.01, count: 100)), imageSize: Int = 24) -> AnalyticPrior {
     let scene = AnalyticScene([ColoredPrimitive(.sphere(radius: 0.4), color: SIMD3(0.8, 0.5, 0.2))])
-    let schedule = NoiseSchedule(betas: [Float](repeating: 0.01, count: 100))
-    return AnalyticPrior(schedule: schedule, imageSize: 24) { camera in
+    return AnalyticPrior(schedule: schedule, imageSize: imageSize) { camera in
         let image = SphereTracer().render(scene, camera: camera, lighting: Lighting(position: camera.position), mode: .albedo,
                                           background: SIMD3(1, 1, 1)).image
         return Tensor(shape: [1] + image.shape, scalars: image.scalars.map { 2 * $0 - 1 })

@@ -62,6 +62,22 @@ import Testing
         #expect(throws: ConfigurationError.self) { try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: list, overrides: []) }
     }
 
+    @Test func guidanceValuesNoRunCanUseAreNamed() throws {
+        for (override, path) in [("vsd.loraRank=0", "vsd.loraRank"), ("vsd.learningRate=-1", "vsd.learningRate"),
+                                 ("vsd.cameraDropout=1.5", "vsd.cameraDropout"), ("vsd.tRange=[0.5, 1.5]", "vsd.tRange"),
+                                 ("sjc.emptinessWeight=-1", "sjc.emptinessWeight"), ("sjc.emptinessRampStart=2", "sjc.emptinessRampStart"),
+                                 ("sjc.centreDepthWeight=-10", "sjc.centreDepthWeight"), ("sjc.samples=0", "sjc.samples")] {
+            let c = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: nil, overrides: [override])
+            do {
+                try c.validate()
+                Issue.record("\(override) was accepted")
+            } catch {
+                #expect(error.description.hasPrefix(path + ":") && error.description.contains("hint:"), "\(error)")
+            }
+        }
+        #expect(throws: Never.self) { try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: nil, overrides: ["method=vsd"]).validate() }
+    }
+
     @Test func everyShippedRecipeResolvesAndTheDefaultRecipeIsTheDefaults() throws {
         let scenes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scenes")

@@ -80,8 +80,9 @@ public final class BuiltInPriorModel {
 
     /// ε̂ for noisy images z [N, 3, S, S] at timesteps `t` (one per image) under `conditions`, converted
     /// from the model's own output (v or ε, as `scheduler.predictionType` says).
-    public func predictNoise(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions, textStates: Tensor? = nil) -> Tensor {
-        let output = self(z, timesteps: t, conditions: conditions, textStates: textStates)
+    public func predictNoise(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions, textStates: Tensor? = nil,
+                             addedEmbedding: Tensor? = nil) -> Tensor {
+        let output = self(z, timesteps: t, conditions: conditions, textStates: textStates, addedEmbedding: addedEmbedding)
         let type = configuration.scheduler.predictionType
         guard type != "epsilon" else { return output }
         let n = z.shape[0]
@@ -96,10 +97,11 @@ public final class BuiltInPriorModel {
 
     /// The U-Net's raw output (ε̂, v̂ or x̂₀ per `scheduler.predictionType`) for noisy images z [N, 3, S, S]
     /// at timesteps `t` (one per image) under `conditions`. `textStates` (from `encodeText`) saves
-    /// re-encoding captions that many calls share.
-    public func callAsFunction(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions, textStates: Tensor? = nil) -> Tensor {
+    /// re-encoding captions that many calls share; `addedEmbedding` goes to the U-Net's time embedding.
+    public func callAsFunction(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions, textStates: Tensor? = nil,
+                               addedEmbedding: Tensor? = nil) -> Tensor {
         unet(unetInput(z, conditions: conditions), timesteps: t.map(Float.init),
-             encoderHiddenStates: textStates ?? encodeText(conditions), classLabels: classLabels(conditions))
+             encoderHiddenStates: textStates ?? encodeText(conditions), classLabels: classLabels(conditions), addedEmbedding: addedEmbedding)
     }
 
     /// The text encoder's last_hidden_state [N, L, hidden] for the captions (the empty caption where

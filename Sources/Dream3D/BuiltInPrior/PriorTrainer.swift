@@ -73,14 +73,9 @@ extension BuiltInPriorModel {
     /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR (see `lossWeight`).
     public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
         let c = configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
-        let noisy = noisedImages(examples.flatMap(\.image.scalars), timesteps: t, noise: noise)
-        var target = noise
-        if c.scheduler.predictionType == "v_prediction" {
-            for i in 0..<b {
-                let a = schedule.alpha(t[i]), s = schedule.sigma(t[i])
-                for j in (i * pixels)..<((i + 1) * pixels) { target[j] = a * noise[j] - s * (2 * examples[i].image.scalars[j - i * pixels] - 1) }
-            }
-        }
+        let images = examples.flatMap(\.image.scalars)
+        let noisy = noisedImages(images, timesteps: t, noise: noise)
+        let target = trainingTargets(images, timesteps: t, noise: noise)
         let shape = [b, 3, size, size]
         let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
         let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: t.map { lossWeight(timestep: $0) / Float(b * pixels) })
@@ -94,6 +89,17 @@ extension BuiltInPriorModel {
         return images.indices.map { j in
             let ti = t[j / pixels]
             return schedule.alpha(ti) * (2 * images[j] - 1) + schedule.sigma(ti) * noise[j]
+        }
+    }
+
+    /// What the U-Net learns to output for images x in [0, 1] (flat, one timestep per image) noised with
+    /// `noise`: ε itself, or v = α ε − σ x₀ (Salimans & Ho 2022) for v-prediction, x₀ = 2x − 1.
+    func trainingTargets(_ images: [Float], timesteps t: [Int], noise: [Float]) -> [Float] {
+        guard configuration.scheduler.predictionType == "v_prediction" else { return noise }
+        let pixels = images.count / t.count
+        return images.indices.map { j in
+            let ti = t[j / pixels]
+            return schedule.alpha(ti) * noise[j] - schedule.sigma(ti) * (2 * images[j] - 1)
         }
     }
 

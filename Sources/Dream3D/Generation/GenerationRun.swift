@@ -20,8 +20,10 @@ public struct GenerationProgress: Sendable {
 
     /// One metrics.jsonl line (also what `--json` prints).
     public var jsonLine: String {
-        String(format: "{\"step\":%d,\"steps\":%d,\"t\":%d,\"gradient\":%.6g,\"regularisation\":%.6g,\"samples\":%d,\"seconds\":%.2f}",
-               step, steps, metrics.timestep, metrics.gradientScale, metrics.regularisation, metrics.samples, secondsElapsed)
+        let score = metrics.scoreModelLoss.map { String(format: "\"scoreModelLoss\":%.6g,", $0) } ?? ""
+        return String(format: "{\"step\":%d,\"steps\":%d,\"t\":%d,\"gradient\":%.6g,\"regularisation\":%.6g,\"samples\":%d,",
+                      step, steps, metrics.timestep, metrics.gradientScale, metrics.regularisation, metrics.samples)
+            + score + String(format: "\"seconds\":%.2f}", secondsElapsed)
     }
 }
 
@@ -116,7 +118,7 @@ public final class GenerationRun<Prior: DiffusionPrior> {
 
     /// Stops the run when any parameter is NaN or infinite (the checkpoint on disk stays the last good one).
     private func checkFinite() throws {
-        for p in trainer.optimizer.parameters where !p.scalars.allSatisfy(\.isFinite) {
+        for p in trainer.optimizer.parameters + (trainer.scoreModel?.optimizer.parameters ?? []) where !p.scalars.allSatisfy(\.isFinite) {
             throw GenerationError.nonFinite(step: trainer.step, lastCheckpointStep: lastCheckpointStep)
         }
     }

@@ -24,24 +24,33 @@ public struct ScoreDistillation: Codable, Sendable, Equatable {
     /// ∂L/∂x for renders x [N, 3, S, S] in [0, 1] (values only; the caller applies it with backward).
     public func imageGradient(_ renders: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
                               tMax: Float? = nil, using generator: inout SeededGenerator) -> (gradient: [Float], step: Step) {
-        let steps = prior.schedule.count
-        let high = min(tRange.upperBound, tMax ?? tRange.upperBound)
-        let t = Int((Float(steps) * generator.uniform(in: tRange.lowerBound...max(tRange.lowerBound, high))).rounded(.down))
-            .clamped(to: 0...(steps - 1))
+        let t = drawTimestep(tRange, cappedAt: tMax, steps: prior.schedule.count, using: &generator)
         let noise = Tensor(shape: renders.shape, scalars: generator.normals(renders.count))
         let x = renders.scalars.map { 2 * $0 - 1 }
         let z = prior.schedule.addNoise(Tensor(shape: renders.shape, scalars: x), noise: noise, t: t)
         let predicted = prior.predictNoise(z, timestep: t, prompt: prompt, cameras: cameras, guidanceScale: guidanceScale)
         let weight = 1 - prior.schedule.alphasCumprod[t]
-        var gradient = [Float](repeating: 0, count: renders.count), total: Float = 0
-        for i in 0..<gradient.count {
-            var g = 2 * weight * (predicted.scalars[i] - noise.scalars[i])
-            if !g.isFinite { g = 0 }              // NaN/Inf zeroed (DESIGN.md §4); counted by the trainer later
-            gradient[i] = g
-            total += Swift.abs(g)
-        }
-        return (gradient, Step(timestep: t, gradientScale: total / Float(max(1, gradient.count))))
+        return finiteGradient(timestep: t, (0..<renders.count).map { 2 * weight * (predicted.scalars[$0] - noise.scalars[$0]) })
     }
+}
+
+/// A timestep t = ⌊T·u⌋ of a T-step schedule, u ~ U[lower, min(upper, tMax)] (threestudio's
+/// min/max_step_percent; `tMax` is the annealed cap).
+func drawTimestep(_ range: ClosedRange<Float>, cappedAt tMax: Float?, steps: Int, using generator: inout SeededGenerator) -> Int {
+    let high = min(range.upperBound, tMax ?? range.upperBound)
+    return Int((Float(steps) * generator.uniform(in: range.lowerBound...max(range.lowerBound, high))).rounded(.down))
+        .clamped(to: 0...(steps - 1))
+}
+
+/// An image gradient with NaN/Inf zeroed (DESIGN.md §4), and the step's statistics.
+func finiteGradient(timestep t: Int, _ values: [Float]) -> (gradient: [Float], step: ScoreDistillation.Step) {
+    var total: Float = 0
+    let gradient = values.map { g -> Float in
+        let finite = g.isFinite ? g : 0
+        total += Swift.abs(finite)
+        return finite
+    }
+    return (gradient, ScoreDistillation.Step(timestep: t, gradientScale: total / Float(max(1, gradient.count))))
 }
 
 extension Comparable {

@@ -16,6 +16,16 @@ public struct ScoreJacobianChaining: Codable, Sendable, Equatable {
     public var tRange: ClosedRange<Float> = 0.01...0.97
     /// Noise draws averaged per step.
     public var samples = 1
+    /// The reference's emptiness loss (emptinessLoss, normalised as the reference's so its weight carries
+    /// over): weight λ = 1e4 and scale 10 (run_sjc.py emptiness_weight, emptiness_scale), λ multiplied by
+    /// 20 from half the run on (emptiness_step 0.5, emptiness_multiplier 20). 0 turns it off.
+    public var emptinessWeight: Float = 1e4
+    public var emptinessScale: Float = 10
+    public var emptinessRampStart: Float = 0.5
+    public var emptinessMultiplier: Float = 20
+    /// The reference's centre-depth loss weight (centreDepthLoss; depth_weight: 0 by default, 10–100 for
+    /// some of its README's prompts).
+    public var centreDepthWeight: Float = 0
     public init() {}
 
     /// PAAS·σ² estimated with `samples` draws: mean over n of D(y + σn, σ) − y, for any denoiser D.
@@ -35,9 +45,8 @@ public struct ScoreJacobianChaining: Codable, Sendable, Equatable {
     /// `tMax` (a fraction of the schedule) caps tRange's upper bound, for annealing.
     public func imageGradient(_ renders: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
                               tMax: Float? = nil, using generator: inout SeededGenerator) -> (gradient: [Float], step: ScoreDistillation.Step) {
-        let schedule = prior.schedule, steps = schedule.count
-        let high = max(tRange.lowerBound, min(tRange.upperBound, tMax ?? tRange.upperBound))
-        let t = Int((Float(steps) * generator.uniform(in: tRange.lowerBound...high)).rounded(.down)).clamped(to: 0...(steps - 1))
+        let schedule = prior.schedule
+        let t = drawTimestep(tRange, cappedAt: tMax, steps: schedule.count, using: &generator)
         let abar = schedule.alphasCumprod[t], sigma = ((1 - abar) / abar).squareRoot()
         let y = renders.scalars.map { 2 * $0 - 1 }
         let shape = renders.shape
@@ -48,13 +57,6 @@ public struct ScoreJacobianChaining: Codable, Sendable, Equatable {
                                              cameras: cameras, guidanceScale: guidanceScale)
             return (0..<x.count).map { x[$0] - sigma * epsilon.scalars[$0] }
         }, using: &generator)
-        var total: Float = 0
-        let gradient = difference.map { d -> Float in
-            let g = -2 * d / sigma
-            let finite = g.isFinite ? g : 0
-            total += Swift.abs(finite)
-            return finite
-        }
-        return (gradient, ScoreDistillation.Step(timestep: t, gradientScale: total / Float(max(1, gradient.count))))
+        return finiteGradient(timestep: t, difference.map { -2 * $0 / sigma })
     }
 }

@@ -1,7 +1,8 @@
 // Checkpoint.swift — everything a run needs to continue exactly where it stopped (DESIGN.md §6: same
 // seed, same mesh, also across an interruption): parameters by checkpoint name, Adam's moments and
-// step count, the occupancy grid, and the position of every random stream. One safetensors file;
-// integers and streams go in its metadata.
+// step count, the occupancy grid, and the position of every random stream; for VSD also ε_ψ's
+// tensors ("vsd.…") and its optimiser's moments and step count. One safetensors file; integers and
+// streams go in its metadata.
 import Dream3DCore
 import Foundation
 
@@ -26,16 +27,28 @@ extension Trainer {
     /// Writes the checkpoint atomically to `url`.
     public func saveCheckpoint(to url: URL) throws(FileWriteError) {
         var tensors: [String: Tensor] = [:]
-        for p in optimizer.parameters { tensors[p.name!] = p.detached() }
-        for (name, t) in optimizer.stateTensors() { tensors["optimizer.\(name)"] = t }
         let grid = renderer.occupancy
         tensors["occupancy.values"] = Tensor(shape: [grid.values.count], scalars: grid.values)
         tensors["occupancy.occupied"] = Tensor(shape: [grid.occupied.count], scalars: grid.occupied.map { $0 ? 1 : 0 })
-        var metadata = ["step": "\(step)", "optimizer_steps": "\(optimizer.stepCount)", "dream3d_version": dream3dVersion]
-        for (name, stream) in [("cameras", cameraStream), ("noise", noiseStream), ("render", renderStream)] {
-            metadata["rng.\(name)"] = "\(stream.key):\(stream.counter)"
+        var metadata = ["step": "\(step)", "dream3d_version": dream3dVersion]
+        for (name, stream) in streams { metadata["rng.\(name)"] = "\(stream.key):\(stream.counter)" }
+        for (optimizer, stepsKey) in optimizers {
+            for p in optimizer.parameters { tensors[p.name!] = p.detached() }
+            for (name, t) in optimizer.stateTensors() { tensors["optimizer.\(name)"] = t }
+            metadata[stepsKey] = "\(optimizer.stepCount)"
         }
         try writeSafetensors(tensors, metadata: metadata, to: url)
+    }
+
+    /// Every optimiser of the run with the metadata key of its step count; parameter names are unique
+    /// across them (ε_ψ's start with "vsd.").
+    private var optimizers: [(Adam, String)] {
+        [(optimizer, "optimizer_steps")] + (scoreModel.map { [($0.optimizer, "vsd.optimizer_steps")] } ?? [])
+    }
+
+    /// Every random stream by its checkpoint name.
+    private var streams: [(String, SeededGenerator)] {
+        [("cameras", cameraStream), ("noise", noiseStream), ("render", renderStream)] + (scoreModel == nil ? [] : [("score", scoreStream)])
     }
 
     /// Restores a checkpoint written by `saveCheckpoint` into this (freshly made) trainer.
@@ -51,16 +64,18 @@ extension Trainer {
             guard let text = file.metadata[key], let value = UInt64(text) else { throw .missing(key: "metadata \(key)", path: url.path) }
             return value
         }
-        for p in optimizer.parameters { p.scalars = try tensor(p.name!, shape: p.shape).scalars }
-        var state: [String: Tensor] = [:]
-        for p in optimizer.parameters {
-            for prefix in ["exp_avg", "exp_avg_sq"] where file.contains("optimizer.\(prefix).\(p.name!)") {
-                state["\(prefix).\(p.name!)"] = try tensor("optimizer.\(prefix).\(p.name!)", shape: p.shape)
+        for (optimizer, stepsKey) in optimizers {
+            for p in optimizer.parameters { p.scalars = try tensor(p.name!, shape: p.shape).scalars }
+            var state: [String: Tensor] = [:]
+            for p in optimizer.parameters {
+                for prefix in ["exp_avg", "exp_avg_sq"] where file.contains("optimizer.\(prefix).\(p.name!)") {
+                    state["\(prefix).\(p.name!)"] = try tensor("optimizer.\(prefix).\(p.name!)", shape: p.shape)
+                }
             }
-        }
-        let optimizerSteps = Int(try integer("optimizer_steps"))
-        do { try optimizer.restore(stateTensors: state, stepCount: optimizerSteps) } catch {
-            throw .mismatch(key: "optimizer.\(error.parameter)", expected: error.expected, found: error.found, path: url.path)
+            let optimizerSteps = Int(try integer(stepsKey))
+            do { try optimizer.restore(stateTensors: state, stepCount: optimizerSteps) } catch {
+                throw .mismatch(key: "optimizer.\(error.parameter)", expected: error.expected, found: error.found, path: url.path)
+            }
         }
         let cells = renderer.occupancy.values.count
         renderer.occupancy.restore(values: try tensor("occupancy.values", shape: [cells]).scalars,
@@ -73,6 +88,7 @@ extension Trainer {
         cameraStream = try stream("cameras")
         noiseStream = try stream("noise")
         renderStream = try stream("render")
+        if scoreModel != nil { scoreStream = try stream("score") }
         step = Int(try integer("step"))
     }
 }

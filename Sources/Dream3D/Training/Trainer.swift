@@ -1,6 +1,7 @@
 // Trainer.swift — the optimisation loop of DESIGN.md §2: random camera → render on the tape → image
 // gradient from the guidance → backward with the regularisers → Adam step; the occupancy grid is
-// refreshed every few steps. Every random choice comes from purpose-split streams of the seed.
+// refreshed every few steps. VSD's ε_ψ then takes its own step on the same render. Every random
+// choice comes from purpose-split streams of the seed.
 import Dream3DCore
 import Dream3DScene
 
@@ -11,6 +12,8 @@ public struct StepMetrics: Sendable {
     public var gradientScale: Float
     public var regularisation: Float
     public var samples: Int
+    /// VSD: ε_ψ's diffusion loss on this step's render, before its update (nil for other methods).
+    public var scoreModelLoss: Float?
 }
 
 public final class Trainer<Prior: DiffusionPrior> {
@@ -21,10 +24,15 @@ public final class Trainer<Prior: DiffusionPrior> {
     public let renderer: VolumeRenderer
     public let optimizer: Adam
     public let background: BackgroundNetwork?
+    /// VSD's ε_ψ with its own optimiser (nil for SDS and SJC).
+    public let scoreModel: RenderScoreModel?
     public internal(set) var step = 0
-    var cameraStream: SeededGenerator, noiseStream: SeededGenerator, renderStream: SeededGenerator
+    var cameraStream: SeededGenerator, noiseStream: SeededGenerator, renderStream: SeededGenerator, scoreStream: SeededGenerator
 
-    public init(prompt: String, prior: Prior, configuration: TrainingConfiguration) {
+    /// `scoreNetwork` is the network VSD's ε_ψ adapts (a copy of it gets the LoRA); nil takes the prior's
+    /// own, which must then be a BuiltInPriorModel. Tests pair the analytic prior, which is no network,
+    /// with a small one; its schedule must be the prior's.
+    public init(prompt: String, prior: Prior, configuration: TrainingConfiguration, scoreNetwork: BuiltInPriorModel? = nil) {
         self.prompt = prompt
         self.prior = prior
         self.configuration = configuration
@@ -33,6 +41,17 @@ public final class Trainer<Prior: DiffusionPrior> {
         cameraStream = root.split("cameras")
         noiseStream = root.split("noise")
         renderStream = root.split("render")
+        scoreStream = root.split("score model")
+        if configuration.method == "vsd" {
+            guard let base = scoreNetwork ?? (prior as? BuiltInPriorModel) else {
+                preconditionFailure("VSD adapts a U-Net, and \(Prior.self) is none: pass scoreNetwork")
+            }
+            precondition(base.schedule.alphasCumprod == prior.schedule.alphasCumprod, "VSD: ε_ψ's noise schedule differs from the prior's")
+            var scoreInitialization = root.split("score model init")
+            scoreModel = RenderScoreModel(adapting: base, configuration: configuration.vsd, using: &scoreInitialization)
+        } else {
+            scoreModel = nil
+        }
         field = NeRFField(configuration.field, generator: &initialization)
         renderer = VolumeRenderer(field: field, marcher: configuration.marcher)
         background = configuration.background == "learned" ? BackgroundNetwork(generator: &initialization) : nil
@@ -66,24 +85,54 @@ public final class Trainer<Prior: DiffusionPrior> {
         let progress = Float(step) / Float(max(1, c.steps - 1))
         let tMax = c.sds.tRange.upperBound + (c.annealedTMax - c.sds.tRange.upperBound) * progress
         let prompt = guidancePrompt(for: camera)
-        let (gradient, guidance) = c.method == "sjc"
-            ? c.sjc.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
-            : c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
-        render.image.backward(seed: gradient)
+        let gradient: [Float], guidance: ScoreDistillation.Step
+        var scoreModelLoss: Float?
+        switch c.method {
+        case "sjc":
+            (gradient, guidance) = c.sjc.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
+        case "vsd":
+            (gradient, guidance) = c.vsd.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, scoreModel: scoreModel!,
+                                                       tMax: tMax, using: &noiseStream)
+            scoreModelLoss = scoreModel!.trainStep(on: render.image, prompt: prompt, cameras: [camera], using: &scoreStream)
+        default:
+            (gradient, guidance) = c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
+        }
         var regularisation: Float = 0
         var losses: [Tensor] = []
         if c.sparsityWeight > 0 { losses.append(sparsityLoss(opacity: render.opacity) * c.sparsityWeight) }
         if c.opacityEntropyWeight > 0 { losses.append(opacityEntropyLoss(opacity: render.opacity) * c.opacityEntropyWeight) }
         if c.orientationWeight > 0, render.normals != nil { losses.append(orientationLoss(render) * c.orientationWeight) }
-        if !losses.isEmpty {
+        if c.method == "sjc" { losses += sjcLosses(render, camera: camera) }
+        if losses.isEmpty {
+            render.image.backward(seed: gradient)
+        } else {
+            // One backward for both: the losses hang from the compositing node the image comes from, and a
+            // backward releases the graph it walks, so a second pass would stop there. Σ x·g has gradient g.
             let total = losses.dropFirst().reduce(losses[0], +)
             regularisation = total.item
-            total.backward()
+            (total + (render.image * Tensor(shape: render.image.shape, scalars: gradient)).sum()).backward()
         }
         optimizer.step()
         step += 1
         return StepMetrics(step: step, timestep: guidance.timestep, gradientScale: guidance.gradientScale,
-                           regularisation: regularisation, samples: render.samples.count)
+                           regularisation: regularisation, samples: render.samples.count, scoreModelLoss: scoreModelLoss)
+    }
+
+    /// SJC's emptiness loss, its weight multiplied from `emptinessRampStart` of the run on (run_sjc.py:
+    /// from step emptiness_step·n_steps), and its centre-depth loss.
+    private func sjcLosses(_ render: Render, camera: Camera) -> [Tensor] {
+        let sjc = configuration.sjc
+        var losses: [Tensor] = []
+        if sjc.emptinessWeight > 0 {
+            let ramped = Float(step) >= sjc.emptinessRampStart * Float(configuration.steps)
+            let weight = sjc.emptinessWeight * (ramped ? sjc.emptinessMultiplier : 1)
+            losses.append(emptinessLoss(weights: render.weights, scale: sjc.emptinessScale) * weight)
+        }
+        if sjc.centreDepthWeight > 0 {
+            losses.append(centreDepthLoss(depth: render.depth, opacity: render.opacity, width: camera.width, height: camera.height)
+                          * sjc.centreDepthWeight)
+        }
+        return losses
     }
 
     /// The prompt the prior is asked about for `camera`: with view-dependent prompting (DreamFusion §3.2)

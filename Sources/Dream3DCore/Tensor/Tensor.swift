@@ -96,10 +96,11 @@ public final class Tensor {
     /// A copy of the values that takes no part in differentiation (PyTorch's `detach`).
     public func detached() -> Tensor { Tensor(shape: shape, scalars: scalars) }
 
-    /// Marks a leaf made without `requiresGrad` as trainable (no effect on op outputs).
-    public func requiringGrad() -> Tensor {
-        precondition(isLeaf, "only leaves can be made trainable")
-        requiresGrad = true
+    /// Marks a leaf as trainable, or with `false` as frozen: ops then compute no gradient for it (a base
+    /// weight under a LoRA adapter), as torch's `requires_grad_(False)`. No effect on op outputs.
+    public func requiringGrad(_ required: Bool = true) -> Tensor {
+        precondition(isLeaf, "only leaves can be made trainable or frozen")
+        requiresGrad = required
         return self
     }
 

@@ -90,9 +90,12 @@ public final class UNet2DConditionModel: Layer {
     /// - sample: [B, in, H, W] with H, W divisible by 2^(blocks − 1);
     /// - timesteps: one per batch element (or one for all);
     /// - encoderHiddenStates: [B, L, cross_attention_dim];
-    /// - classLabels: [B, projection_class_embeddings_input_dim] when class_embed_type is "projection".
+    /// - classLabels: [B, projection_class_embeddings_input_dim] when class_embed_type is "projection";
+    /// - addedEmbedding: [B, 4·block_out_channels[0]] added to the time (and class) embedding, e.g. VSD's
+    ///   trainable camera embedding (threestudio puts it in class_embedding; this U-Net's may be taken).
     /// → [B, out, H, W].
-    public func callAsFunction(_ sample: Tensor, timesteps: [Float], encoderHiddenStates: Tensor, classLabels: Tensor? = nil) -> Tensor {
+    public func callAsFunction(_ sample: Tensor, timesteps: [Float], encoderHiddenStates: Tensor, classLabels: Tensor? = nil,
+                               addedEmbedding: Tensor? = nil) -> Tensor {
         let b = sample.shape[0], factor = 1 << (downBlocks.count - 1)
         precondition(sample.rank == 4 && sample.shape[2] % factor == 0 && sample.shape[3] % factor == 0,
                      "unet: sample \(sample.shape) must be [B, C, H, W] with H and W divisible by \(factor)")
@@ -103,6 +106,7 @@ public final class UNet2DConditionModel: Layer {
             guard let classLabels else { preconditionFailure("unet: class_embed_type projection needs classLabels [\(b), n]") }
             emb = emb + classEmbedding(classLabels)
         }
+        if let addedEmbedding { emb = emb + addedEmbedding }
         var h = convIn(sample)
         var skips = [h]
         for block in downBlocks {
