@@ -42,23 +42,10 @@ public func occupancyIoU(_ a: [Bool], _ b: [Bool]) -> Float {
 
 /// The best IoU of `grid` with `scene` turned by 360°·k/turns, k = 0..<turns, and that turn in degrees.
 public func bestTurnIoU(_ grid: [Bool], _ scene: AnalyticScene, resolution n: Int, turns: Int = 16) -> (iou: Float, degrees: Float) {
-    bestTurnIoUs([grid], scene, resolution: n, turns: turns)[0]
-}
-
-/// `bestTurnIoU` for many grids at once: each turn of the scene is sampled once and compared with every
-/// grid (the quality gate scores all its meshes against one family this way). Ties keep the smaller turn.
-public func bestTurnIoUs(_ grids: [[Bool]], _ scene: AnalyticScene, resolution n: Int, turns: Int = 16) -> [(iou: Float, degrees: Float)] {
-    precondition(turns >= 1, "\(turns) turns")
-    var best = [(iou: Float, degrees: Float)](repeating: (-1, 0), count: grids.count)
-    for k in 0..<turns {
+    (0..<turns).map { k in
         let degrees = 360 * Float(k) / Float(turns)
-        let turned = occupancyGrid(scene, resolution: n, turnedBy: degrees)
-        for (i, grid) in grids.enumerated() {
-            let iou = occupancyIoU(grid, turned)
-            if iou > best[i].iou { best[i] = (iou, degrees) }
-        }
-    }
-    return best
+        return (occupancyIoU(grid, occupancyGrid(scene, resolution: n, turnedBy: degrees)), degrees)
+    }.max { $0.0 < $1.0 }!
 }
 
 /// IoU of two silhouettes (opacity maps [H, W]), each thresholded at `threshold`.
