@@ -44,7 +44,7 @@ import Dream3DScene
         #expect(two.isWatertight && abs(two.largestComponentShare - 0.5) < 0.01, "\(two.largestComponentShare)")
     }
 
-    @Test func framingCentresTheBoxAndScalesTheFarthestVertex() {
+    @Test func framingCentresTheBoxAndScalesTheFarthestVertexAndTurningIsAboutZ() {
         let mesh = Mesh(positions: [SIMD3(1, 2, 3), SIMD3(3, 2, 3), SIMD3(1, 6, 3), SIMD3(1, 2, 5)],
                         triangles: [SIMD3(0, 1, 2), SIMD3(0, 2, 3), SIMD3(0, 3, 1), SIMD3(1, 3, 2)])
         let framed = mesh.framed(radius: 0.85)
@@ -54,6 +54,11 @@ import Dream3DScene
             #expect(length(q - (p - SIMD3(2, 4, 4)) * scale) < 1e-6)
         }
         #expect(framed.triangles == mesh.triangles)
+        // A quarter turn is counter-clockwise seen from above: +x goes to +y, +y to −x; z stays.
+        let turned = Mesh(positions: [SIMD3(1, 0, 0.5), SIMD3(0, 2, 0)], triangles: [], normals: [SIMD3(0, 1, 0), SIMD3(0, 0, 1)])
+            .turned(by: 90)
+        #expect(length(turned.positions[0] - SIMD3(0, 1, 0.5)) < 1e-6 && length(turned.positions[1] - SIMD3(-2, 0, 0)) < 1e-6)
+        #expect(length(turned.normals[0] - SIMD3(-1, 0, 0)) < 1e-6 && turned.normals[1] == SIMD3(0, 0, 1))
     }
 
     @Test func rasterisedSilhouetteIsWhereCameraRaysMeetTheObject() throws {
