@@ -55,6 +55,9 @@ struct EvalQuality: ParsableCommand {
                 if p.step == p.steps { progress?.finish() }
             case let .finished(index, count, prompt, _):
                 FileHandleOutput.standardError.write("[\(index + 1)/\(count)] \"\(prompt)\": finished mesh found, not regenerated\n")
+            case let .noSurface(index, count, prompt, reason):
+                FileHandleOutput.standardError.write("[\(index + 1)/\(count)] \"\(prompt)\": \(reason.split(separator: "\n").first ?? "")"
+                                                     + " — scored as an empty mesh\n")
             case let .scoring(count):
                 FileHandleOutput.standardError.write("scoring \(count) meshes against every family…\n")
             }
@@ -65,7 +68,7 @@ struct EvalQuality: ParsableCommand {
         }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(report.table)

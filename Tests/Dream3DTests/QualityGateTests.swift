@@ -18,8 +18,8 @@ import Dream3DScene
 /// faces off the grid planes) so that only the gate's framing can bring it back onto the family's shape.
 private func trueShapeMesh(_ family: ShapeFamily, colour: NamedColour? = nil) throws -> Mesh {
     let scene = family.meanInstance(colour: colour).reframed(centre: SIMD3(0.0731, -0.0517, 0.0937), scale: 0.8123)
-    let threshold = defaultDensityThreshold
-    return try extractMesh(density: { $0.map { threshold - 100 * scene.distanceAndColor($0).distance } },
+    let threshold = defaultDensityThreshold, traced = TracedScene(scene)
+    return try extractMesh(density: { $0.map { threshold - 100 * traced.signedDistance($0) } },
                            albedo: { $0.map { scene.distanceAndColor($0).color } },
                            bounds: AxisAlignedBox(halfSize: 1), options: MeshExtractionOptions(resolution: 128, threshold: threshold))
 }
@@ -39,7 +39,7 @@ private func row(first: Bool = true, colourRight: Bool = true, iou: Float = 0.75
                  watertight: Bool = true, share: Double = 1) -> MeshQuality {
     MeshQuality(prompt: "a mug", family: "mug", familyIoU: iou, familyRank: first ? 1 : 2, bestFamily: first ? "mug" : "bottle",
                 bestFamilyIoU: iou, colour: colourRight ? "white" : "red", wantedColour: "white",
-                asymmetry: 0.6 + asymmetryOff, trueAsymmetry: 0.6, watertight: watertight, largestComponentShare: share)
+                asymmetry: 0.6 + asymmetryOff, trueAsymmetry: 0.6, triangleCount: 100, watertight: watertight, largestComponentShare: share)
 }
 
 @Suite struct QualityGateTests {
@@ -93,13 +93,16 @@ private func row(first: Bool = true, colourRight: Bool = true, iou: Float = 0.75
         let shifted = pair.positions.map { $0 + SIMD3(0.5, 0, 0) }, offset = UInt32(pair.positions.count)
         pair = Mesh(positions: pair.positions.map { $0 - SIMD3(0.5, 0, 0) } + shifted,
                     triangles: pair.triangles + pair.triangles.map { $0 &+ offset }, colors: pair.colors + pair.colors)
+        // A run with no surface is scored as an empty mesh: last in rank (IoU 0 ties with every family), no colour.
+        let empty = Mesh(positions: [], triangles: [])
         let prompt = try grammar.parse("a bottle")
-        let rows = try measureQuality(meshes: [bottle, holed, pair], prompts: [prompt, prompt, prompt], library: library)
+        let rows = try measureQuality(meshes: [bottle, holed, pair, empty], prompts: [prompt, prompt, prompt, prompt], library: library)
         #expect(rows[0].watertight && rows[0].onePiece)
         #expect(!rows[1].watertight && rows[1].onePiece)
         #expect(rows[2].watertight && !rows[2].onePiece && abs(rows[2].largestComponentShare - 0.5) < 1e-9)
+        #expect(rows[3].triangleCount == 0 && !rows[3].watertight && rows[3].familyIoU == 0 && rows[3].familyRank == 2 && rows[3].colour == nil)
         let closure = try #require(summarise(rows).criteria.last)
-        #expect(closure.name.hasPrefix("watertight") && !closure.passed && closure.measured == "1/3 = 33%")
+        #expect(closure.name.hasPrefix("watertight") && !closure.passed && closure.measured == "1/4 = 25%")
     }
 
     @Test func verdictAppliesTheIssueThresholds() {
@@ -168,6 +171,7 @@ private func row(first: Bool = true, colourRight: Bool = true, iou: Float = 0.75
             case .finished(let index, _, _, _): events.append("finished \(index)")
             case .generating(let index, _, _, _, _): events.append("generating \(index)")
             case .progress: events.append("progress")
+            case .noSurface(let index, _, _, _): events.append("no surface \(index)")
             case .scoring(let count): events.append("scoring \(count)")
             }
         })

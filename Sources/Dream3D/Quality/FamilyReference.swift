@@ -23,7 +23,8 @@ struct FamilyReference {
         let instance = family.meanInstanceDetails(colour: nil)
         // Density = −distance, so the surface at threshold 0 is the shape's zero set; at 96³ every vertex
         // lies on the surface (linear interpolation) with at most 1/48 between neighbours.
-        let surface = try extractMesh(density: { $0.map { -instance.scene.distanceAndColor($0).distance } }, albedo: nil,
+        let traced = TracedScene(instance.scene)
+        let surface = try extractMesh(density: { $0.map { -traced.signedDistance($0) } }, albedo: nil,
                                       bounds: AxisAlignedBox(halfSize: 1), options: MeshExtractionOptions(resolution: 96, threshold: 0))
         let (centre, scale) = surface.framing(radius: ShapeLibrary.defaultFramingRadius)!   // a surface's vertices spread out
         scene = instance.scene.reframed(centre: centre, scale: scale)

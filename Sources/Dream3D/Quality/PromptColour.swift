@@ -7,19 +7,16 @@
 // of the IoU) and only the vertices nearest a part the prompt paints count — the teddy bear's fur, not
 // its eyes; the donut's icing, not its dough.
 import Dream3DMesh
-import Foundation
 
 /// The per-channel median colour of `mesh`'s vertices nearest a prompt-painted primitive of
 /// `reference`, the mesh (framed like the reference) turned onto it: the reference turned by `degrees`
-/// matches the mesh, so mesh point x sits at reference point x turned by −`degrees`. When no vertex is
+/// matches the mesh, so the mesh turned back by `degrees` lies on the reference. When no vertex is
 /// nearest such a part, all vertices count. Nil for a mesh without vertex colours.
 func promptPartColour(_ mesh: Mesh, reference: FamilyReference, turn degrees: Float) -> SIMD3<Float>? {
     guard !mesh.colors.isEmpty else { return nil }
-    let a = -degrees * .pi / 180, c = cos(a), s = sin(a)
     let primitives = reference.scene.primitives
     var painted: [SIMD3<Float>] = []
-    for (p, colour) in zip(mesh.positions, mesh.colors) {
-        let q = SIMD3(c * p.x - s * p.y, s * p.x + c * p.y, p.z)
+    for (q, colour) in zip(mesh.turned(by: -degrees).positions, mesh.colors) {
         let nearest = primitives.indices.min { primitives[$0].distance(q) < primitives[$1].distance(q) }!
         if reference.promptPainted[nearest] { painted.append(colour) }
     }

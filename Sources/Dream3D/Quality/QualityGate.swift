@@ -50,6 +50,8 @@ public enum QualityGateEvent {
     case progress(GenerationProgress)
     /// Prompt `index` already has a finished mesh, which is scored as it is.
     case finished(index: Int, count: Int, prompt: String, folder: URL)
+    /// Prompt `index` ended with no surface to mesh (`reason` says why); it is scored as an empty mesh.
+    case noSurface(index: Int, count: Int, prompt: String, reason: String)
     /// All meshes are there; scoring starts.
     case scoring(count: Int)
 }
@@ -78,8 +80,8 @@ public enum QualityGateError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Runs the gate; nil when `shouldStop` interrupted a generation (its checkpoint and mesh are saved, and
-/// the next run resumes it).
+/// Runs the gate; nil when `shouldStop` interrupted it (the current run's checkpoint is saved, and the
+/// next call resumes it).
 public func runQualityGate(_ options: QualityGateOptions, report: (QualityGateEvent) -> Void = { _ in },
                            shouldStop: () -> Bool = { false }) throws -> QualityReport? {
     let prompts = options.prompts, configuration = options.configuration
@@ -105,12 +107,21 @@ public func runQualityGate(_ options: QualityGateOptions, report: (QualityGateEv
         report(.generating(index: index, count: prompts.count, prompt: prompts[index], folder: folder.url, resuming: state == .stopped))
         let run = try GenerationRun(manifest: manifests[index], configuration: configuration, prior: prior!, folder: folder,
                                     resume: state == .stopped)
-        let result = try run.run(report: { report(.progress($0)) }, shouldStop: shouldStop)
-        if result.interrupted { return nil }
+        do {
+            _ = try run.run(report: { report(.progress($0)) }, shouldStop: shouldStop)
+        } catch let error as MeshError {
+            if shouldStop() { return nil }         // cut short with nothing to mesh yet: resumed next time
+            // A run that made nothing is a result, not a crash of the gate: it is scored as an empty mesh.
+            guard case .emptySurface = error else { throw error }
+            report(.noSurface(index: index, count: prompts.count, prompt: prompts[index], reason: error.description))
+        }
+        if shouldStop() { return nil }
     }
 
     report(.scoring(count: prompts.count))
-    let meshes = try folders.map { try Mesh(objAt: $0.meshOBJ) }
+    let meshes = try folders.map { folder in
+        FileManager.default.fileExists(atPath: folder.meshOBJ.path) ? try Mesh(objAt: folder.meshOBJ) : Mesh(positions: [], triangles: [])
+    }
     let rows = try measureQuality(meshes: meshes, prompts: parsed, library: library)
     let result = QualityReport(date: ISO8601DateFormatter().string(from: Date()), command: options.command,
                                prior: guidancePriorDescription(model: options.model), seed: configuration.seed,

@@ -26,12 +26,12 @@ public struct QualityReport: Codable, Sendable, Equatable {
             lines.append(pad(r.prompt, width) + String(format: "  %.3f  %4d  ", r.familyIoU, r.familyRank) + pad(r.bestFamily, 14)
                          + "  " + pad(colour, 15) + pad(r.colourRight ? " ok" : " WRONG", 7)
                          + String(format: "  %.2f/%.2f", r.asymmetry, r.trueAsymmetry) + "            "
-                         + (r.watertight ? "yes" : "NO") + (r.onePiece ? "" : String(format: ", %.0f%% in one piece", 100 * r.largestComponentShare)))
+                         + closure(r, no: "NO"))
         }
         lines.append("")
         let nameWidth = summary.criteria.map(\.name.count).max() ?? 0
         for c in summary.criteria {
-            lines.append(pad(c.name, nameWidth) + "  " + pad(c.measured, 12) + "  (gate " + c.required + ")  " + (c.passed ? "pass" : "FAIL"))
+            lines.append(pad(c.name, nameWidth) + "  " + pad(c.measured, 12) + "  " + pad("(gate \(c.required))", 14) + "  " + (c.passed ? "pass" : "FAIL"))
         }
         let failed = summary.criteria.filter { !$0.passed }.count
         lines.append(summary.passed ? "quality gate: PASSED" : "quality gate: FAILED (\(failed) of \(summary.criteria.count) criteria)")
@@ -51,7 +51,7 @@ public struct QualityReport: Codable, Sendable, Equatable {
             - measures: (a) occupancy IoU on a 64³ grid between the mesh (inside by the even–odd rule) and every
               family's shape at mean proportions, both framed like the training renders (bounding-box centre at the
               origin, farthest point at 0.85), best of 16 turns about the up axis; (b) the named colour nearest the
-              median vertex colour; (c) view asymmetry, the mean silhouette IoU of views 90° apart (8 pairs, elevation
+              median colour of the vertices on the parts the prompt paints; (c) view asymmetry, the mean silhouette IoU of views 90° apart (8 pairs, elevation
               15°), for the mesh and for the family's true shape; (d) watertight and one main component.
 
             | prompt | family IoU | rank | best family | colour got / wanted | asymmetry mesh / true | watertight, one piece |
@@ -60,14 +60,20 @@ public struct QualityReport: Codable, Sendable, Equatable {
             """
         for r in rows {
             let colour = "\(r.colour ?? "none") / \(r.wantedColour)" + (r.colourRight ? "" : " ✗")
-            let closed = (r.watertight ? "yes" : "**no**") + (r.onePiece ? "" : String(format: ", %.0f%% in one piece", 100 * r.largestComponentShare))
+            let closed = closure(r, no: "**no**")
             text += "| \(r.prompt) | " + String(format: "%.3f | %d", r.familyIoU, r.familyRank) + " | \(r.bestFamily) | \(colour) | "
                 + String(format: "%.2f / %.2f", r.asymmetry, r.trueAsymmetry) + " | \(closed) |\n"
         }
         text += "\n| criterion | measured | gate | |\n|---|---|---|---|\n"
         for c in summary.criteria { text += "| \(c.name) | \(c.measured) | \(c.required) | \(c.passed ? "pass" : "**FAIL**") |\n" }
         text += "\n**Quality gate: \(summary.passed ? "passed" : "failed").**\n\n"
-        text += "Four views of every mesh, rendered from the exported mesh.obj:\n\n![gallery](\(gallery))\n"
+        text += "Four views of every mesh (front, left, back, right), rendered from its mesh.obj framed as scored:\n\n![gallery](\(gallery))\n"
         return text
     }
+}
+
+/// The closure column: "yes", or `no` with what is wrong.
+private func closure(_ r: MeshQuality, no: String) -> String {
+    if r.triangleCount == 0 { return no + ", no surface" }
+    return (r.watertight ? "yes" : no) + (r.onePiece ? "" : String(format: ", %.1f%% in one piece", 100 * r.largestComponentShare))
 }

@@ -39,7 +39,7 @@ public func summarise(_ rows: [MeshQuality], thresholds: QualityThresholds = Qua
     func share(_ name: String, _ count: Int, atLeast bar: Double) -> QualityCriterion {
         // Compared as counts, with slack for the bar's binary rounding: 17 of 20 meets 85%.
         QualityCriterion(name: name, measured: "\(count)/\(rows.count) = \(percent(Double(count) / Double(rows.count)))",
-                         required: "≥ \(percent(bar))", passed: Double(count) >= bar * Double(rows.count) - 1e-9)
+                         required: bar >= 1 ? "all" : "≥ \(percent(bar))", passed: Double(count) >= bar * Double(rows.count) - 1e-9)
     }
     let meanIoU = rows.map(\.familyIoU).reduce(0, +) / Float(rows.count)
     let tolerance = thresholds.asymmetryTolerance
