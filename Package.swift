@@ -37,8 +37,9 @@ let package = Package(
         // Cameras, hash-grid NeRF field, occupancy grid, ray marching, volume rendering, shading,
         // regularisers, and the analytic (signed-distance) renderer. Renders; knows no diffusion.
         .target(name: "Dream3DScene", dependencies: ["Dream3DCore", "CGLM", "CIntrinsics"]),
-        // Marching cubes, mesh clean-up, OBJ/MTL, PLY and GLB writers.
-        .target(name: "Dream3DMesh", dependencies: ["Dream3DCore"]),
+        // Marching cubes, mesh clean-up, OBJ/MTL, PLY and GLB writers, and inspection: voxelisation,
+        // watertightness, pictures of a mesh through the scene's cameras.
+        .target(name: "Dream3DMesh", dependencies: ["Dream3DCore", "Dream3DScene"]),
         // The procedural object library (families of signed-distance primitives, colours, the prompt
         // grammar) and the dataset renderer that trains the built-in prior. Families live in Assets/shapes.
         .target(name: "Dream3DShapes", dependencies: ["Dream3DCore", "Dream3DScene"]),

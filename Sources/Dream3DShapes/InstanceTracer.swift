@@ -43,6 +43,10 @@ public struct TracedScene: Sendable {
         boundingRadius = scene.primitives.map { $0.farthestDistance(from: .zero) }.max() ?? 0
     }
 
+    /// Distance to the union at x (negative inside): AnalyticScene.distanceAndColor's distance, with far
+    /// primitives skipped (the quality gate meshes the library's shapes with it).
+    public func signedDistance(_ x: SIMD3<Float>) -> Float { distance(x).0 }
+
     /// Distance to the union at x and the index of the nearest primitive (−1 for an empty scene).
     @inline(__always)
     func distance(_ x: SIMD3<Float>) -> (Float, Int) {

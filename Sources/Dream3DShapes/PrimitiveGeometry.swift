@@ -119,3 +119,13 @@ extension ColoredPrimitive {
         SIMD3((rotation[0] * v).sum(), (rotation[1] * v).sum(), (rotation[2] * v).sum())
     }
 }
+
+extension AnalyticScene {
+    /// The scene moved and scaled about the origin: world point (x − centre)·scale for every point x, the
+    /// transform framing applies (ShapeFamily's, and the quality gate's re-framing of a family's shape).
+    public func reframed(centre: SIMD3<Float>, scale: Float) -> AnalyticScene {
+        AnalyticScene(primitives.map { p in
+            ColoredPrimitive(p.shape.scaled(by: scale), at: (p.center - centre) * scale, rotation: p.rotation, color: p.color)
+        })
+    }
+}

@@ -90,7 +90,7 @@ public struct ShapeFamily: Decodable, Sendable {
                        framingRadius: Float) -> ShapeInstance {
         var values = drawn
         for d in derived ?? [] { values[d.name] = d.value.evaluate(values) }
-        var primitives: [ColoredPrimitive] = []
+        var primitives: [ColoredPrimitive] = [], promptPainted: [Bool] = []
         for part in parts {
             let rgb: SIMD3<Float>
             switch part.colour {
@@ -99,7 +99,9 @@ public struct ShapeFamily: Decodable, Sendable {
             case .promptLight: rgb = (promptRGB + 1) / 2
             case let .fixed(c): rgb = pointwiseMin(pointwiseMax(c + fixedShift, .zero), .one)
             }
-            primitives += part.primitives(values, colour: rgb)
+            let made = part.primitives(values, colour: rgb)
+            primitives += made
+            promptPainted += Array(repeating: part.colour == .prompt, count: made.count)
         }
         // Frame: centre of the bounding box to the origin, farthest point to `framingRadius`.
         var lower = SIMD3<Float>(repeating: .infinity), upper = SIMD3<Float>(repeating: -.infinity)
@@ -111,11 +113,9 @@ public struct ShapeFamily: Decodable, Sendable {
         let centre = (lower + upper) / 2
         let reach = primitives.map { $0.farthestDistance(from: centre) }.max() ?? 1
         let scale = framingRadius / reach
-        let framed = primitives.map { p in
-            ColoredPrimitive(p.shape.scaled(by: scale), at: (p.center - centre) * scale, rotation: p.rotation, color: p.color)
-        }
         return ShapeInstance(familyName: name, values: values, colour: colour ?? defaultNamedColour,
-                             scene: AnalyticScene(framed), designCentre: centre, scale: scale)
+                             scene: AnalyticScene(primitives).reframed(centre: centre, scale: scale), promptPainted: promptPainted,
+                             designCentre: centre, scale: scale)
     }
 
     /// Feature points of an instance and their mirror images, in the framed (world) frame.
@@ -136,6 +136,9 @@ public struct ShapeInstance: Sendable {
     /// The prompt colour it was made with (the family default when none was asked for).
     public let colour: NamedColour
     public let scene: AnalyticScene
+    /// Per primitive of `scene`: whether it takes the prompt's colour unchanged (not a shade of it, not a
+    /// fixed colour). The quality gate judges a mesh's colour where these parts are.
+    public let promptPainted: [Bool]
     /// The framing: world = (design − designCentre) · scale.
     public let designCentre: SIMD3<Float>
     public let scale: Float

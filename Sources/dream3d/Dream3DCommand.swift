@@ -8,6 +8,6 @@ struct Dream3DCommand: ParsableCommand {
         commandName: "dream3d",
         abstract: "Text to 3D mesh by score distillation (SDS, SJC, VSD) on a CPU.",
         version: dream3dVersion,
-        subcommands: [Generate.self, Batch.self, Export.self, Render.self, Prior.self],
+        subcommands: [Generate.self, Batch.self, Export.self, Render.self, Prior.self, Eval.self],
         defaultSubcommand: Generate.self)
 }

@@ -1,5 +1,6 @@
 // GuidancePrior.swift — which prior guides a run: the built-in prior shipped in Assets/priors/builtin,
 // or a prior folder the user names (a `dream3d prior train` folder or a `dream3d prior export` folder).
+import Dream3DCore
 import Dream3DShapes
 import Foundation
 
@@ -19,4 +20,21 @@ public func loadGuidancePrior(guidance: String, model: URL?) throws -> BuiltInPr
         return try loadBuiltInPrior(diffusersFolder: folder)
     }
     throw GenerationError.noPrior(path: folder.path)
+}
+
+/// Which prior `loadGuidancePrior(guidance: "builtin", model:)` loads, in words, with its training step
+/// when the folder says (the quality gate's report names it); reads metadata only.
+public func guidancePriorDescription(model: URL?) -> String {
+    let shipped = model == nil
+    guard let folder = try? model ?? shippedPriorFolder() else { return "the shipped built-in prior (Assets/ not found)" }
+    let name = shipped ? "the shipped built-in prior (\(folder.path))" : folder.path
+    if let file = try? SafetensorsFile(contentsOf: folder.appendingPathComponent("checkpoint.safetensors")),
+       let step = file.metadata["step"] {
+        return "\(name), training checkpoint at step \(step)"
+    }
+    if let data = try? Data(contentsOf: folder.appendingPathComponent("dream3d_prior.json")),
+       let extras = try? JSONDecoder().decode(BuiltInPriorExtras.self, from: data) {
+        return "\(name), exported at training step \(extras.trainingStep)"
+    }
+    return name
 }

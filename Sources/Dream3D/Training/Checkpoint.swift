@@ -92,3 +92,12 @@ extension Trainer {
         step = Int(try integer("step"))
     }
 }
+
+/// The step a run's checkpoint was saved at, from its metadata alone (no tensor is read): how the quality
+/// gate tells a finished run folder from one to resume.
+public func checkpointStep(at url: URL) throws(CheckpointError) -> Int {
+    let file: SafetensorsFile
+    do { file = try SafetensorsFile(contentsOf: url) } catch { throw .unreadable(error) }
+    guard let step = file.metadata["step"].flatMap({ Int($0) }) else { throw .missing(key: "metadata step", path: url.path) }
+    return step
+}
