@@ -125,3 +125,19 @@ func pow2(_ x: Float) -> Float { x * x }
     #expect(mesh.normals.count == mesh.vertexCount && mesh.colors.count == mesh.vertexCount)
     for (p, c) in zip(mesh.positions, mesh.colors) where c != (p + 1) / 2 { Issue.record("vertex \(p): colour \(c)"); break }
 }
+
+@Test func samplesARoundingErrorFromTheThresholdStillGiveAClosedMesh() throws {
+    // A sphere's samples near its surface set to one ulp below or above the threshold (the tree family
+    // scaled 0.8 and moved by (0.08, −0.05, 0.1) at 128³ has one such sample where a flat face lies on a
+    // grid plane), or exactly to it. Vertices of different edges then land within rounding of the same
+    // grid corner; the clean-up must join them before dropping the thin triangles between them.
+    let threshold = defaultDensityThreshold
+    let grid = try DensityGrid.sample(densityFromSDF(sphereSDF(center: [0.03, -0.02, 0.01], radius: 0.6)), bounds: unitBox, resolution: 24)
+    for (what, snapped) in [("one ulp below", threshold.nextDown), ("one ulp above", threshold.nextUp), ("exactly at", threshold)] {
+        let values = grid.values.map { abs($0 - threshold) < 2 ? snapped : $0 }
+        let mesh = try marchingCubes(DensityGrid(resolution: 24, bounds: unitBox, values: values)).removingDegenerateTriangles()
+        let open = mesh.openEdgeCount
+        #expect(open == 0, "samples \(what) the threshold: open edges")
+        expectClosedManifold(mesh, euler: 2, "samples \(what) the threshold")
+    }
+}

@@ -84,6 +84,18 @@ private func row(first: Bool = true, colourRight: Bool = true, iou: Float = 0.75
         #expect(right.familyFirst && right.colourRight && right.colour == "brown")
     }
 
+    @Test func treeWithAFaceOnAGridPlaneIsClosed() throws {
+        // Scaled 0.8 and moved by (0.08, −0.05, 0.1), a flat face of the tree lies on a grid plane at 128³
+        // and one sample is one ulp under the threshold: the clean-up used to leave a 4-edge hole there.
+        let tree = try #require(ShapeLibrary.load().family(named: "tree"))
+        let scene = tree.meanInstance(colour: nil).reframed(centre: SIMD3(0.08, -0.05, 0.1), scale: 0.8)
+        let threshold = defaultDensityThreshold, traced = TracedScene(scene)
+        let mesh = try extractMesh(density: { $0.map { threshold - 100 * traced.signedDistance($0) } }, albedo: nil,
+                                   bounds: AxisAlignedBox(halfSize: 1), options: MeshExtractionOptions(resolution: 128, threshold: threshold))
+        let open = mesh.openEdgeCount
+        #expect(open == 0)
+    }
+
     @Test func openOrBrokenMeshesFailClosure() throws {
         let library = try smallLibrary(["bottle", "mug"]), grammar = PromptGrammar(library: library)
         let bottle = try trueShapeMesh(try #require(library.family(named: "bottle")))
