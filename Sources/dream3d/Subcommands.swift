@@ -46,9 +46,9 @@ struct PriorTrain: ParsableCommand {
 
 struct PriorSample: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sample",
-        abstract: "Sample images from a prior training folder for a prompt, one per azimuth (or --grid: every object).")
+        abstract: "Sample images from a prior for a prompt, one per azimuth (or --grid: every object).")
     @Argument(help: "What to draw, e.g. \"a blue chair\" (ignored with --grid).") var prompt: String = "a teddy bear"
-    @Option(help: "Training folder holding checkpoint.safetensors.") var folder = "runs/prior"
+    @Option(help: "A training folder (checkpoint.safetensors) or an exported one, e.g. Assets/priors/builtin.") var folder = "runs/prior"
     @Option(help: "First azimuth in degrees; the views go round in equal steps.") var azimuth: Float = 0
     @Option(help: "Elevation in degrees.") var elevation: Float = 15
     @Option(help: "Views round the object.") var views = 4
@@ -59,18 +59,18 @@ struct PriorSample: ParsableCommand {
     @Option(help: "Output PNG.") var out = "prior-sample.png"
 
     func run() throws {
-        let trainer = try loadTrainedPrior(folder: URL(fileURLWithPath: folder))
-        let size = trainer.model.configuration.imageSize
+        let model = try loadGuidancePrior(guidance: "builtin", model: URL(fileURLWithPath: folder))
+        let size = model.configuration.imageSize
         let orbit = (0..<views).map { i in
             Camera(elevation: elevation, azimuth: azimuth + 360 * Float(i) / Float(views), distance: 1.75,
                    fovy: 45 * .pi / 180, width: size, height: size)
         }
-        let prompts = grid ? trainer.dataset.library.families.map { "a \($0.name)" } : [prompt]
-        let images = try samplePrior(trainer.model, prompts: prompts.flatMap { p in orbit.map { _ in p } },
+        let prompts = grid ? try ShapeLibrary.load().families.map { "a \($0.name)" } : [prompt]
+        let images = try samplePrior(model, prompts: prompts.flatMap { p in orbit.map { _ in p } },
                                      cameras: prompts.flatMap { _ in orbit }, steps: steps, guidanceScale: cfg, seed: seed)
         let tiles = images.split(axis: 0, sizes: [Int](repeating: 1, count: images.shape[0])).map { $0.reshaped([3, size, size]) }
         try writePNG(imageGrid(tiles, columns: views), to: URL(fileURLWithPath: out))
-        print("wrote \(out): \(prompts.count) prompt(s) × \(views) views at \(size)², step \(trainer.step) EMA weights")
+        print("wrote \(out): \(prompts.count) prompt(s) × \(views) views at \(size)² from \(folder)")
     }
 }
 
