@@ -52,13 +52,6 @@ private func referenceDistance(_ trainer: Trainer<AnalyticPrior>) -> Float {
     return total / Float(count)
 }
 
-/// Every edge in exactly two triangles, once each way: closed and consistently wound.
-private func isClosed(_ mesh: Mesh) -> Bool {
-    var directed: [UInt64: Int] = [:]
-    for t in mesh.triangles { for (a, b) in [(t.x, t.y), (t.y, t.z), (t.z, t.x)] { directed[UInt64(a) << 32 | UInt64(b), default: 0] += 1 } }
-    return directed.allSatisfy { edge, uses in uses == 1 && directed[edge << 32 | edge >> 32] == 1 }
-}
-
 @Suite struct DistillationRunTests {
     @Test(arguments: ["sjc", "vsd"])
     func aTinyRunLowersItsObjectiveAndLeavesAClosedMesh(method: String) throws {
@@ -69,7 +62,7 @@ private func isClosed(_ mesh: Mesh) -> Bool {
         #expect(after < 0.7 * before, "\(method): distance to the reference renders \(before) → \(after)")
         // Threshold 2: a short run leaves the densities of a soft sphere (SJC's peak near 5), not the ~10+ of a long one.
         let mesh = try fieldMesh(run.field, options: .init(resolution: 48, threshold: 2))
-        #expect(mesh.triangleCount > 100 && isClosed(mesh), "\(method): \(mesh.triangleCount) triangles")
+        #expect(mesh.triangleCount > 100 && mesh.isWatertight, "\(method): \(mesh.triangleCount) triangles")
     }
 
     @Test func aResumedVSDRunEndsBitIdenticalToAnUninterruptedOne() throws {

@@ -70,9 +70,9 @@ public enum ConfigurationResolver {
     public static func yaml<C: Encodable>(_ configuration: C) -> String {
         let text = (try? YAMLEncoder().encode(configuration)) ?? ""
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard let marker = line.range(of: ": ") ?? line.range(of: "- "), line.contains("e") else { return String(line) }
+            guard let marker = line.range(of: ": ") ?? line.range(of: "- ") else { return String(line) }
             let value = line[marker.upperBound...]
-            guard value.contains(where: { $0 == "e" }), value.allSatisfy({ "0123456789.e+-".contains($0) }), let number = Float(value) else {
+            guard value.contains("e"), value.allSatisfy({ "0123456789.e+-".contains($0) }), let number = Float(value) else {
                 return String(line)
             }
             return String(line[..<marker.upperBound]) + number.description
