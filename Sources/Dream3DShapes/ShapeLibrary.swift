@@ -10,6 +10,7 @@ public enum ShapeLibraryError: Error, CustomStringConvertible {
     case assets(AssetError)
     case unreadable(path: String, reason: String)
     case invalid(path: String, reason: String)
+    case unknownFamily(name: String, known: [String])
 
     public var description: String {
         switch self {
@@ -23,6 +24,11 @@ public enum ShapeLibraryError: Error, CustomStringConvertible {
             """
             \(path): \(reason)
             hint: fix the family file (its format is described at the top of the file); `git diff Assets/shapes` shows local edits
+            """
+        case let .unknownFamily(name, known):
+            """
+            no object family is called "\(name)"; the library has: \(known.joined(separator: ", "))
+            hint: use one of those names (`dream3d prior info` lists them with their parts)
             """
         }
     }
@@ -112,6 +118,15 @@ public struct ShapeLibrary: Sendable {
 
     /// Index of the family called `name` (canonical), the dataset's family id.
     public func index(of name: String) -> Int? { families.firstIndex { $0.name == name } }
+
+    /// The dataset's family id of the family `name` names (canonical or another of its names, as
+    /// `family(named:)` reads them), or an error listing the families.
+    public func familyIndex(named name: String) throws(ShapeLibraryError) -> Int {
+        guard let family = family(named: name), let index = index(of: family.name) else {
+            throw .unknownFamily(name: name, known: families.map(\.name))
+        }
+        return index
+    }
 }
 
 private func codingPath(_ path: [any CodingKey]) -> String {

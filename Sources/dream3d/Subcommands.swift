@@ -82,17 +82,22 @@ struct PriorEval: ParsableCommand {
     @Option(help: "Held-out images to classify zero-shot (each costs one U-Net pass per object and timestep).") var classify = 48
     @Option(parsing: .upToNextOption, help: "Timesteps of the zero-shot denoising error.") var timesteps = [200, 400, 600, 800]
     @Flag(help: "Also classify with prompts without the colour word (\"a chair\"); doubles the zero-shot time.") var colourless = false
+    @Option(name: .customLong("family"), help: ArgumentHelp(
+        "Measure the camera and view-phrase sensitivity on renders of this family only (repeatable), e.g. --family duck --family car: a surface of revolution looks alike from every azimuth.",
+        valueName: "name")) var families: [String] = []
 
     func run() throws {
         let trainer = try loadTrainedPrior(folder: URL(fileURLWithPath: folder))
         let model = trainer.model, dataset = trainer.dataset
+        let only = families.isEmpty ? nil : Set(try families.map { try dataset.library.familyIndex(named: $0) })
         print(String(format: "step %d, EMA weights", trainer.step))
+        let renders = "held-out renders" + (families.isEmpty ? "" : " of \(families.joined(separator: ", "))")
         var start = Date()
         for (condition, name) in [(TurnedCondition.camera, "camera"), (.viewPhrase, "view phrase (camera kept)")] {
-            let s = conditionSensitivity(model, dataset: dataset, turning: condition, count: count)
+            let s = conditionSensitivity(model, dataset: dataset, turning: condition, count: count, families: only)
             let perTimestep = s.timesteps.indices.map { String(format: "t=%d %+.1f%%/%+.1f%%", s.timesteps[$0], 100 * s.margins90[$0], 100 * s.margins180[$0]) }
-            print(String(format: "%@ sensitivity on %d held-out renders, error when turned 90°/180° against the true one: %+.1f%%/%+.1f%% (",
-                         name, count, 100 * s.margin90, 100 * s.margin180) + perTimestep.joined(separator: ", ") + ")")
+            print(String(format: "%@ sensitivity on %d %@, error when turned 90°/180° against the true one: %+.1f%%/%+.1f%% (",
+                         name, count, renders, 100 * s.margin90, 100 * s.margin180) + perTimestep.joined(separator: ", ") + ")")
         }
         let loss = heldOutLoss(model, dataset: dataset, count: count)
         print(String(format: "held-out loss (training objective, all conditions kept): %.5f  [%.0f s]", loss, Date().timeIntervalSince(start)))

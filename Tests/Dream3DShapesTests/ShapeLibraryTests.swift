@@ -16,6 +16,10 @@ import Dream3DScene
         for name in required { #expect(lib.family(named: name) != nil, "missing family \(name)") }
         #expect(lib.family(named: "Teddy")?.name == "teddy bear")
         #expect(lib.family(named: "ice-cream cone")?.name == "ice cream cone")
+        #expect(try lib.familyIndex(named: "teddy") == lib.index(of: "teddy bear"))
+        #expect { try lib.familyIndex(named: "dragon") } throws: { error in
+            "\(error)".contains("\"dragon\"") && "\(error)".contains("penguin")
+        }
     }
 
     @Test func instancesAreDeterministicBySeedAndDifferAcrossSeeds() throws {

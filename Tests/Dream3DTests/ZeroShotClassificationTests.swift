@@ -61,4 +61,16 @@ import Dream3DShapes
         #expect(heldOutLoss(trainer.model, dataset: trainer.dataset, count: 4) == a)
         #expect(heldOutLoss(trainer.model, dataset: trainer.dataset, count: 4, seed: 1) != a)
     }
+
+    @Test func heldOutRendersOfChosenFamiliesKeepTheirOrder() throws {
+        let dataset = try tinyPriorTrainer(seed: 5).dataset
+        let all = heldOutSetups(dataset, count: 12)
+        #expect(all.map(\.caption) == (heldOutIndex..<(heldOutIndex + 12)).map { dataset.setup($0).caption })
+        let chosen: Set<Int> = [1, 4]
+        let some = heldOutSetups(dataset, count: 5, families: chosen)
+        #expect(some.count == 5 && some.allSatisfy { chosen.contains($0.familyIndex) })
+        // The first held-out renders of those families, in index order.
+        let expected = (heldOutIndex..<(heldOutIndex + 10_000)).lazy.map { dataset.setup($0) }.filter { chosen.contains($0.familyIndex) }.prefix(5)
+        #expect(some.map(\.caption) == expected.map(\.caption))
+    }
 }

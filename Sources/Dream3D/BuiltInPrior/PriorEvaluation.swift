@@ -35,9 +35,13 @@ public let heldOutIndex = 1 << 40
 /// the caption with the camera kept (captions then always carry the true view's phrase).
 public enum TurnedCondition: Sendable { case camera, viewPhrase }
 
+/// `families` (indices into the library) restricts the held-out renders to those families: a surface of
+/// revolution looks the same from every azimuth, so only families whose silhouette turns can show
+/// whether the prior reads the camera.
 public func conditionSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRenderer, turning condition: TurnedCondition = .camera,
-                              count: Int = 64, timesteps: [Int] = [200, 500, 800, 950], seed: UInt64 = 0) -> ConditionSensitivity {
-    let examples = dataset.examples(heldOutIndex..<(heldOutIndex + count))
+                              count: Int = 64, families: Set<Int>? = nil, timesteps: [Int] = [200, 500, 800, 950],
+                              seed: UInt64 = 0) -> ConditionSensitivity {
+    let examples = dataset.render(heldOutSetups(dataset, count: count, families: families))
     let size = model.configuration.imageSize, pixels = 3 * size * size
     let families = dataset.library.families
     var generator = SeededGenerator(seed: seed).split("camera sensitivity")
@@ -68,6 +72,17 @@ public func conditionSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRen
         }
     }
     return ConditionSensitivity(timesteps: timesteps, unturned: errors[0], turned90: errors[1], turned180: errors[2])
+}
+
+/// The first `count` held-out setups, of `families` only when given.
+func heldOutSetups(_ dataset: DatasetRenderer, count: Int, families: Set<Int>? = nil) -> [DatasetRenderer.Setup] {
+    var setups: [DatasetRenderer.Setup] = [], index = heldOutIndex
+    while setups.count < count {
+        let setup = dataset.setup(index)
+        if families?.contains(setup.familyIndex) ?? true { setups.append(setup) }
+        index += 1
+    }
+    return setups
 }
 
 /// The training objective (BuiltInPriorModel.weightedLoss)
