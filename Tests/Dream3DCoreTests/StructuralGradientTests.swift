@@ -55,6 +55,15 @@ import Testing
         #expect(small.scalars == [5, 5, 7, 7, 5, 5, 7, 7])
     }
 
+    @Test func averagePooling() {
+        let x = randomInput([2, 3, 4, 6], seed: 28)
+        expectGradientsMatchFiniteDifferences([x]) { x.averagePooled(factor: 2) }
+        // Means of 2×2 blocks, worked by hand: [[1, 2, 3, 4], [5, 6, 7, 8]] → [3.5, 5.5].
+        let block = Tensor(shape: [1, 1, 2, 4], scalars: [1, 2, 3, 4, 5, 6, 7, 8]).averagePooled(factor: 2)
+        #expect(block.shape == [1, 1, 1, 2] && block.scalars == [3.5, 5.5])
+        #expect(x.averagePooled(factor: 1).scalars == x.scalars)
+    }
+
     @Test func embeddingGather() {
         let table = randomInput([5, 3], seed: 27)
         expectGradientsMatchFiniteDifferences([table]) { Tensor.embedding([4, 0, 4, 2], table: table) }

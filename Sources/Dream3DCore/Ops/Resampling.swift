@@ -1,6 +1,7 @@
-// Resampling.swift — nearest-neighbour upsampling (diffusers Upsample2D) and pixel shuffle /
-// unshuffle (torch.nn.PixelShuffle; "simple diffusion" folds 64² RGB into 32²×12 with it).
-// All three only move values, so each backward sums the gradient back along the same map.
+// Resampling.swift — nearest-neighbour upsampling (diffusers Upsample2D), pixel shuffle / unshuffle
+// (torch.nn.PixelShuffle; "simple diffusion" folds 64² RGB into 32²×12 with it), and average pooling
+// (F.avg_pool2d; renders are drawn at 2× and pooled to the prior's size, as its training images are).
+// The first three only move values, so each backward sums the gradient back along the same map.
 
 extension Tensor {
     /// Moves values by an index map: out[i] = self[source[i]]; backward adds out's gradient back.
@@ -48,5 +49,29 @@ extension Tensor {
             source[((b * c * r * r + ch) * h + y) * w + x] = ((b * c + inChannel) * shape[2] + y * r + i) * shape[3] + x * r + j
         } } } }
         return gathered(shape: [n, c * r * r, h, w], source: source)
+    }
+
+    /// Average pooling of [N, C, H, W] over f×f blocks → [N, C, H/f, W/f] (F.avg_pool2d with kernel and
+    /// stride f); each input's gradient is its block's output gradient over f².
+    public func averagePooled(factor f: Int) -> Tensor {
+        precondition(rank == 4 && f >= 1 && shape[2] % f == 0 && shape[3] % f == 0,
+                      "avg_pool: needs [N, C, H, W] with H and W divisible by \(f), got \(shape)")
+        let planes = shape[0] * shape[1], w = shape[3], oh = shape[2] / f, ow = w / f, scale = 1 / Float(f * f)
+        var out = [Float](repeating: 0, count: planes * oh * ow)
+        for p in 0..<planes { for y in 0..<oh { for x in 0..<ow {
+            var sum: Float = 0
+            for i in 0..<f { for j in 0..<f { sum += scalars[(p * oh * f + y * f + i) * w + x * f + j] } }
+            out[(p * oh + y) * ow + x] = sum * scale
+        } } }
+        let input = self
+        return Tensor.record(Tensor(shape: [shape[0], shape[1], oh, ow], scalars: out), inputs: [input]) { y in
+            let dy = y.gradScalars
+            input.gradScalars.withUnsafeMutableBufferPointer { dx in
+                for p in 0..<planes { for y in 0..<oh { for x in 0..<ow {
+                    let g = dy[(p * oh + y) * ow + x] * scale
+                    for i in 0..<f { for j in 0..<f { dx[(p * oh * f + y * f + i) * w + x * f + j] += g } }
+                } } }
+            }
+        }
     }
 }
