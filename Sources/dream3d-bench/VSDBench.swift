@@ -13,9 +13,9 @@ func benchVSD() {
     let library = try! ShapeLibrary.load()
     let prior = try! BuiltInPriorModel(BuiltInPriorConfiguration(), vocabulary: PromptGrammar(library: library).vocabulary, seed: 0)
     var configuration = TrainingConfiguration()
-    let sds = Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
+    let sds = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
     configuration.method = "vsd"
-    let vsd = Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
+    let vsd = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
     for trainer in [sds, vsd] { for _ in 0..<(configuration.albedoOnlySteps + 20) { trainer.trainStep() } }
     var seconds = [Double.infinity, .infinity]
     for _ in 0..<6 {
