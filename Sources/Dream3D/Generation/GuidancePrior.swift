@@ -21,7 +21,17 @@ public func loadGuidancePrior(guidance: String, model: URL?, configuration: Trai
     case "sd":
         guard let model else { throw GenerationError.missingModel(guidance: guidance) }
         let pipeline = try DiffusersPipeline(folder: model)
-        guard pipeline.vae != nil else { throw GenerationError.notLatentDiffusion(path: model.path) }
+        guard let vae = pipeline.vae else { throw GenerationError.notLatentDiffusion(path: model.path) }
+        // Text-to-image U-Nets only: an inpainting U-Net takes mask channels, an upscaler a noise level.
+        let unet = pipeline.unet.configuration, config = model.appendingPathComponent("unet/config.json").path
+        guard unet.inChannels == vae.configuration.latentChannels else {
+            throw ModelLoadError.model(.unsupported(path: config, key: "in_channels", value: "\(unet.inChannels)",
+                                                    supported: "\(vae.configuration.latentChannels), the VAE's latent_channels (a text-to-image U-Net)"))
+        }
+        guard unet.classEmbedType == nil else {
+            throw ModelLoadError.model(.unsupported(path: config, key: "class_embed_type", value: unet.classEmbedType!,
+                                                    supported: "null (a text-to-image U-Net)"))
+        }
         return try StableDiffusionPrior(pipeline: pipeline, settings: configuration.stableDiffusion)
     default:
         throw GenerationError.unknownGuidance(guidance)
