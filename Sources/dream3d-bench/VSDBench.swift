@@ -38,8 +38,8 @@ func benchVSD() {
     let forward = bestTime { _ = scoreModel.predictNoise(z, timestep: 500, prompt: "a teddy bear", cameras: [camera]) }
     report("  of which ε_ψ's forward (U-Net batch 1 at \(s)²)", String(format: "%.1f ms", forward * 1e3), ratio: forward / pair,
            to: String(format: "prior's CFG pair (%.1f ms)", pair * 1e3))
-    let render = Tensor(shape: [1, 3, s, s], scalars: generator.uniforms(3 * s * s))
-    let training = bestTime { scoreModel.trainStep(on: render, prompt: "a teddy bear", cameras: [camera], using: &generator) }
+    let sample = prior.encodeRenders(Tensor(shape: [1, 3, s, s], scalars: generator.uniforms(3 * s * s)))
+    let training = bestTime { scoreModel.trainStep(on: sample, prompt: "a teddy bear", cameras: [camera], using: &generator) }
     report("  and ε_ψ's training step (forward, backward, AdamW)", String(format: "%.1f ms", training * 1e3), ratio: training / pair,
            to: "prior's CFG pair")
 }

@@ -137,6 +137,37 @@ private func tinySDConfiguration(steps: Int) throws -> TrainingConfiguration {
         #expect(try Data(contentsOf: folders[0].checkpoint) == Data(contentsOf: folders[1].checkpoint))
     }
 
+    @Test func vsdAdaptsStableDiffusionsUNetOnTheLatents() throws {
+        // ProlificDreamer with SD (threestudio's stable-diffusion-vsd-guidance): ε_ψ is a LoRA copy of SD's U-Net
+        // trained on the render's latents beside the scene; its loss is logged and its adapters move.
+        let folder = RunFolder(temporaryFolder("sd-vsd"))
+        defer { try? FileManager.default.removeItem(at: folder.url) }
+        var configuration = try tinySDConfiguration(steps: 4)
+        configuration.method = "vsd"
+        let prior = try fixturePrior()
+        let run = try GenerationRun(manifest: RunManifest(prompt: "a red chair", guidance: "sd", model: nil), configuration: configuration,
+                                    prior: prior, folder: folder, resume: false)
+        let scoreModel = try #require(run.trainer.scoreModel)
+        #expect(scoreModel.base === prior && scoreModel.unet !== prior.unet)
+        // Fresh (lora_B and the camera embedding's output layer at zero), ε_ψ is SD's conditional ε̂.
+        var generator = SeededGenerator(seed: 8)
+        let z = Tensor(shape: [1, 4, 8, 8], scalars: generator.normals(4 * 8 * 8))
+        let conditional = withoutGrad { prior.unet(z, timesteps: [300], encoderHiddenStates: prior.pipeline.encode(prompt: "a red chair")) }
+        expectClose(scoreModel.predictNoise(z, timestep: 300, prompt: "a red chair", cameras: [camera]).scalars, conditional.scalars,
+                    tolerance: 1e-5, "fresh ε_ψ vs SD's conditional ε̂")
+        let adapters = scoreModel.optimizer.parameters.filter { $0.name!.hasSuffix("lora_B.weight") }
+        #expect(!adapters.isEmpty && adapters.allSatisfy { $0.scalars.allSatisfy { $0 == 0 } })
+        let result = try run.run()
+        #expect(result.steps == 4 && result.mesh.triangleCount > 0)
+        #expect(adapters.contains { $0.scalars.contains { $0 != 0 } }, "ε_ψ's LoRA did not train")
+        #expect((run.trainer.optimizer.parameters + scoreModel.optimizer.parameters).allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
+        let metrics = try String(contentsOf: folder.metrics, encoding: .utf8)
+        #expect(metrics.split(separator: "\n").allSatisfy { $0.contains("\"scoreModelLoss\":") }, "\(metrics)")
+        // The prior's own U-Net stays as loaded.
+        let loaded = try UNet2DConditionModel(folder: modelFixture("pipeline/unet"))
+        #expect(zip(prior.unet.namedParameters(), loaded.namedParameters()).allSatisfy { $0.1.scalars == $1.1.scalars })
+    }
+
     @Test func theStableDiffusionRecipeIsItsDefaults() throws {
         let scenes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scenes")
@@ -184,13 +215,13 @@ private func tinySDConfiguration(steps: Int) throws -> TrainingConfiguration {
         let error = #expect(throws: ConfigurationError.self) { try loadGuidancePrior(guidance: "sd", model: modelFixture("pipeline"), configuration: odd) }
         #expect(error?.description.hasPrefix("stableDiffusion.resolution:") == true)
 
-        // VSD's ε_ψ adapts the built-in prior's U-Net: with SD the run is refused before its folder exists.
-        var vsd = configuration
+        // VSD's ε_ψ adapts the prior's U-Net: a prior that is no network is refused before the folder exists.
+        var vsd = tinyConfiguration(steps: 2)
         vsd.method = "vsd"
         let folder = RunFolder(scratch.appendingPathComponent("vsd"))
-        #expect(throws: GenerationError.vsdNeedsBuiltInPrior(prior: "StableDiffusionPrior")) {
-            try GenerationRun(manifest: RunManifest(prompt: "a red chair", guidance: "sd", model: nil), configuration: vsd,
-                              prior: try fixturePrior(), folder: folder, resume: false)
+        #expect(throws: GenerationError.vsdNeedsNetwork(prior: "AnalyticPrior")) {
+            try GenerationRun(manifest: RunManifest(prompt: "a sphere", guidance: "builtin", model: nil), configuration: vsd,
+                              prior: tinyAnalyticPrior(), folder: folder, resume: false)
         }
         #expect(!FileManager.default.fileExists(atPath: folder.url.path))
     }

@@ -10,7 +10,7 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
     case noPrior(path: String)
     case missingModel(guidance: String)
     case notLatentDiffusion(path: String)
-    case vsdNeedsBuiltInPrior(prior: String)
+    case vsdNeedsNetwork(prior: String)
 
     public var description: String {
         switch self {
@@ -31,8 +31,8 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
             return "--guidance \(guidance) needs the model's weights\nhint: pass --model with a diffusers Stable Diffusion folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/), e.g. huggingface-cli download <repo> --local-dir <folder>"
         case let .notLatentDiffusion(path):
             return "\(path): model_index.json lists no vae, so this is no latent diffusion (Stable Diffusion) model\nhint: pass a Stable Diffusion folder to --guidance sd, or use --guidance builtin --model \(path) for a pixel-space prior folder"
-        case let .vsdNeedsBuiltInPrior(prior):
-            return "VSD trains its score model ε_ψ as LoRA on the built-in prior's U-Net, and this run is guided by \(prior)\nhint: use --method sds or --method sjc with this prior, or --guidance builtin for --method vsd"
+        case let .vsdNeedsNetwork(prior):
+            return "VSD trains its score model ε_ψ as LoRA on the guiding prior's U-Net, and \(prior) has none\nhint: use --method sds or --method sjc with this prior, or guide with a network prior (--guidance builtin or --guidance sd)"
         }
     }
 }

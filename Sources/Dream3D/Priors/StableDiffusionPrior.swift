@@ -6,6 +6,7 @@
 // Classifier-free guidance batches [uncond, cond] through the U-Net with the empty prompt's text states as
 // the unconditional branch (threestudio's prompt processor; both cached per prompt). SD knows no cameras:
 // the view reaches it only through view-dependent prompts (", side view"), which the trainer appends.
+// For VSD, ε_ψ adapts a copy of its U-Net (ScoreNetwork) and adds its camera embedding to the time embedding.
 // Differs from threestudio: the latent is the posterior's mean, not a sample (its σ is tiny for SD's VAE,
 // and the mean keeps a run's randomness in the seeded streams); CFG is ε̂_u + s(ε̂_c − ε̂_u) (DESIGN.md §4),
 // where threestudio's guidance_scale s means s + 1 here.
@@ -13,7 +14,7 @@ import Dream3DCore
 import Dream3DModels
 import Dream3DScene
 
-public final class StableDiffusionPrior: DiffusionPrior {
+public final class StableDiffusionPrior: ScoreNetwork {
     public let pipeline: DiffusersPipeline
     public let vae: AutoencoderKL
     public let schedule: NoiseSchedule
@@ -64,10 +65,20 @@ public final class StableDiffusionPrior: DiffusionPrior {
         return withoutGrad {
             let both = Tensor.concatenate([z, z], axis: 0)
             let output = pipeline.unet(both, timesteps: [Float(t)], encoderHiddenStates: context)
-            let epsilon = schedule.predictions(output, sample: both, t: t, predictionType: pipeline.scheduler.configuration.predictionType).epsilon
+            let epsilon = schedule.predictions(output, sample: both, t: t, predictionType: predictionType).epsilon
             let halves = epsilon.split(axis: 0, sizes: [n, n])
             return halves[0] + (halves[1] - halves[0]) * guidanceScale
         }
+    }
+
+    public var unet: UNet2DConditionModel { pipeline.unet }
+    public var predictionType: String { pipeline.scheduler.configuration.predictionType }
+
+    /// `unet`'s output for latents z [N, 4, h, w] under the prompt's text states (cameras unused).
+    public func output(of unet: UNet2DConditionModel, _ z: Tensor, timesteps: [Int], prompt: String, cameras: [Camera],
+                       addedEmbedding: Tensor) -> Tensor {
+        let context = Tensor.concatenate([Tensor](repeating: encodedPrompt(prompt), count: z.shape[0]), axis: 0)
+        return unet(z, timesteps: timesteps.map(Float.init), encoderHiddenStates: context, addedEmbedding: addedEmbedding)
     }
 
     /// The text encoder's states for `prompt`, computed once per prompt.

@@ -29,11 +29,11 @@ public final class Trainer<Prior: DiffusionPrior> {
     public internal(set) var step = 0
     var cameraStream: SeededGenerator, noiseStream: SeededGenerator, renderStream: SeededGenerator, scoreStream: SeededGenerator
 
-    /// `scoreNetwork` is the network VSD's ε_ψ adapts (a copy of it gets the LoRA); nil takes the prior's
-    /// own, which must then be a BuiltInPriorModel (VSD with any other prior is refused with
-    /// `GenerationError.vsdNeedsBuiltInPrior`). Tests pair the analytic prior, which is no network, with a
-    /// small one; its schedule must be the prior's.
-    public init(prompt: String, prior: Prior, configuration: TrainingConfiguration, scoreNetwork: BuiltInPriorModel? = nil) throws(GenerationError) {
+    /// `scoreNetwork` is the network VSD's ε_ψ adapts (a copy of its U-Net gets the LoRA); nil takes the
+    /// prior itself, which must then be a network (the built-in prior or Stable Diffusion; VSD with any other
+    /// prior is refused with `GenerationError.vsdNeedsNetwork`). Tests pair the analytic prior, which is no
+    /// network, with a small one; its schedule must be the prior's.
+    public init(prompt: String, prior: Prior, configuration: TrainingConfiguration, scoreNetwork: (any ScoreNetwork)? = nil) throws(GenerationError) {
         self.prompt = prompt
         self.prior = prior
         self.configuration = configuration
@@ -44,7 +44,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         renderStream = root.split("render")
         scoreStream = root.split("score model")
         if configuration.method == "vsd" {
-            guard let base = scoreNetwork ?? (prior as? BuiltInPriorModel) else { throw .vsdNeedsBuiltInPrior(prior: "\(Prior.self)") }
+            guard let base = scoreNetwork ?? (prior as? any ScoreNetwork) else { throw .vsdNeedsNetwork(prior: "\(Prior.self)") }
             precondition(base.schedule.alphasCumprod == prior.schedule.alphasCumprod, "VSD: ε_ψ's noise schedule differs from the prior's")
             var scoreInitialization = root.split("score model init")
             scoreModel = RenderScoreModel(adapting: base, configuration: configuration.vsd, using: &scoreInitialization)
@@ -95,7 +95,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         case "vsd":
             (gradient, guidance) = c.vsd.imageGradient(x, cameras: [camera], prompt: prompt, prior: prior, scoreModel: scoreModel!,
                                                        tMax: tMax, using: &noiseStream)
-            scoreModelLoss = scoreModel!.trainStep(on: render.image, prompt: prompt, cameras: [camera], using: &scoreStream)
+            scoreModelLoss = scoreModel!.trainStep(on: x, prompt: prompt, cameras: [camera], using: &scoreStream)
         default:
             (gradient, guidance) = c.sds.imageGradient(x, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
         }
