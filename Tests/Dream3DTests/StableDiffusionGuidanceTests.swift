@@ -112,6 +112,25 @@ private func tinySDConfiguration(steps: Int) throws -> TrainingConfiguration {
         }
     }
 
+    @Test func aVPredictionModelsOutputIsConvertedToNoise() throws {
+        // SD 2.x 768-v: the U-Net outputs v, and guidance needs ε = α_t·v + σ_t·z_t (Salimans & Ho 2022).
+        let folder = temporaryFolder("sd-v")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: modelFixture("pipeline"), to: folder)
+        let config = folder.appendingPathComponent("scheduler/scheduler_config.json")
+        try Data(try String(contentsOf: config, encoding: .utf8)
+            .replacingOccurrences(of: "\"prediction_type\": \"epsilon\"", with: "\"prediction_type\": \"v_prediction\"").utf8).write(to: config)
+        let prior = try StableDiffusionPrior(pipeline: DiffusersPipeline(folder: folder), settings: fixtureSettings())
+        #expect(prior.predictionType == "v_prediction")
+        let alphasCumprod = try SafetensorsFile(contentsOf: modelFixture("ddim_io.safetensors")).tensor("alphas_cumprod").scalars
+        var generator = SeededGenerator(seed: 9)
+        let z = Tensor(shape: [1, 4, 8, 8], scalars: generator.normals(4 * 8 * 8)), t = 600
+        let v = withoutGrad { prior.unet(z, timesteps: [Float(t)], encoderHiddenStates: prior.pipeline.encode(prompt: "a red chair")) }.scalars
+        let expected = z.scalars.indices.map { alphasCumprod[t].squareRoot() * v[$0] + (1 - alphasCumprod[t]).squareRoot() * z.scalars[$0] }
+        expectClose(prior.predictNoise(z, timestep: t, prompt: "a red chair", cameras: [camera], guidanceScale: 1).scalars, expected,
+                    tolerance: 1e-5, "ε from a v-prediction U-Net")
+    }
+
     @Test func aTinySDGuidedRunTrainsTheFieldAndExportsAMesh() throws {
         let folders = [RunFolder(temporaryFolder("sd-run")), RunFolder(temporaryFolder("sd-run-again"))]
         defer { for folder in folders { try? FileManager.default.removeItem(at: folder.url) } }
