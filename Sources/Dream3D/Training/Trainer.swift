@@ -1,6 +1,7 @@
-// Trainer.swift — the optimisation loop of DESIGN.md §2: random camera → render on the tape → image
+// Trainer.swift — the optimisation loop of DESIGN.md §2: random camera → render on the tape → the
+// prior's encoding of it (pixels in [−1, 1], or Stable Diffusion's latents), still on the tape → its
 // gradient from the guidance → backward with the regularisers → Adam step; the occupancy grid is
-// refreshed every few steps. VSD's ε_ψ then takes its own step on the same render. Every random
+// refreshed every few steps. VSD's ε_ψ then takes its own step on the same encoding. Every random
 // choice comes from purpose-split streams of the seed.
 import Dream3DCore
 import Dream3DScene
