@@ -1,8 +1,8 @@
 // StableDiffusionBench.swift — one SDS step guided by Stable Diffusion in latent space (the render resized,
 // VAE-encoded on the tape, the gradient carried back through the encoder) with the tiny diffusers pipeline
 // fixture (Tests/Dream3DModelsTests/Fixtures/pipeline: VAE 16/32 channels, U-Net 32/64), 64² renders encoded
-// at 64². It measures the machinery around the models (resize, encoder backward, CFG batching), not Stable
-// Diffusion's own cost, which a real 512² U-Net dominates.
+// at 64², with SDS and with VSD. It measures the machinery around the models (resize, encoder backward, CFG
+// batching, ε_ψ's LoRA step), not Stable Diffusion's own cost, which a real 512² U-Net dominates.
 import Dream3D
 import Dream3DCore
 import Dream3DScene
@@ -18,11 +18,17 @@ func benchStableDiffusion() {
         print("sd: cannot load the fixture pipeline \(pipeline.path) — skipped")
         return
     }
-    let trainer = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
-    for _ in 0..<10 { trainer.trainStep() }
-    let steps = 20, start = Date()
-    for _ in 0..<steps { trainer.trainStep() }
-    let step = Date().timeIntervalSince(start) / Double(steps)
+    /// Seconds per step of `method` after a warm-up, the same seed for both methods.
+    func stepTime(_ method: String) -> Double {
+        var c = configuration
+        c.method = method
+        let trainer = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: c)
+        for _ in 0..<10 { trainer.trainStep() }
+        let steps = 20, start = Date()
+        for _ in 0..<steps { trainer.trainStep() }
+        return Date().timeIntervalSince(start) / Double(steps)
+    }
+    let step = stepTime("sds")
     report("SD-guided SDS step, fixture pipeline (64² → VAE 64²)", String(format: "%.1f ms", step * 1e3), ratio: step / 0.100,
            to: "built-in budget 100 ms")
 
@@ -38,4 +44,6 @@ func benchStableDiffusion() {
     let guidance = bestTime { _ = prior.predictNoise(z, timestep: 500, prompt: "a teddy bear", cameras: [camera], guidanceScale: 100) }
     report("  of which the CFG pair (U-Net batch 2 at \(prior.latentSize)²)", String(format: "%.1f ms", guidance * 1e3), ratio: guidance / step,
            to: "SD step")
+    let vsd = stepTime("vsd")
+    report("SD-guided VSD step (ε_ψ: LoRA on SD's U-Net)", String(format: "%.1f ms", vsd * 1e3), ratio: vsd / step, to: "SD SDS step")
 }
