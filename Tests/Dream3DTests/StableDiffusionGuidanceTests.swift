@@ -138,10 +138,12 @@ private func tinySDConfiguration(steps: Int) throws -> TrainingConfiguration {
         let manifest = RunManifest(prompt: "a red chair", guidance: "sd", model: modelFixture("pipeline").path)
         let prior = try loadGuidancePrior(guidance: "sd", model: modelFixture("pipeline"), configuration: configuration)
         #expect(prior is StableDiffusionPrior)
-        func run(_ prior: some DiffusionPrior, in folder: RunFolder) throws -> (before: [[Float]], after: [[Float]], result: GenerationResult) {
-            let run = try GenerationRun(manifest: manifest, configuration: configuration, prior: prior, folder: folder, resume: false)
+        /// The run in `folder` (resumed when `resume`), stopped before step `stopAt` when given.
+        func run(_ prior: some DiffusionPrior, in folder: RunFolder, resume: Bool = false,
+                 stopAt: Int? = nil) throws -> (before: [[Float]], after: [[Float]], result: GenerationResult) {
+            let run = try GenerationRun(manifest: manifest, configuration: configuration, prior: prior, folder: folder, resume: resume)
             let before = run.trainer.optimizer.parameters.map(\.scalars)
-            let result = try run.run()
+            let result = try run.run(shouldStop: { run.trainer.step == stopAt })
             return (before, run.trainer.optimizer.parameters.map(\.scalars), result)
         }
         let (before, after, result) = try run(prior, in: folders[0])
@@ -151,8 +153,10 @@ private func tinySDConfiguration(steps: Int) throws -> TrainingConfiguration {
         for file in [folders[0].meshOBJ, folders[0].meshGLB, folders[0].checkpoint] { #expect(FileManager.default.fileExists(atPath: file.path)) }
         let metrics = try String(contentsOf: folders[0].metrics, encoding: .utf8).split(separator: "\n")
         #expect(metrics.count == 2 && metrics.allSatisfy { !$0.contains("\"gradient\":0,") }, "\(metrics)")
-        // Deterministic by seed: the same run again ends with the same checkpoint, byte for byte.
-        _ = try run(prior, in: folders[1])
+        // Deterministic by seed, across an interruption: the run stopped after 2 steps and resumed from its folder
+        // ends with the same checkpoint, byte for byte.
+        #expect(try run(prior, in: folders[1], stopAt: 2).result.interrupted)
+        #expect(try run(prior, in: folders[1], resume: true).result.steps == 4)
         #expect(try Data(contentsOf: folders[0].checkpoint) == Data(contentsOf: folders[1].checkpoint))
     }
 
