@@ -55,6 +55,13 @@ import Testing
         #expect(small.scalars == [5, 5, 7, 7, 5, 5, 7, 7])
     }
 
+    @Test func embeddingGather() {
+        let table = randomInput([5, 3], seed: 27)
+        expectGradientsMatchFiniteDifferences([table]) { Tensor.embedding([4, 0, 4, 2], table: table) }
+        let rows = Tensor.embedding([2, 2], table: table)
+        #expect(Array(rows.scalars[0..<3]) == Array(table.scalars[6..<9]))
+    }
+
     @Test func bilinearResize() {
         let x = randomInput([2, 1, 3, 4], seed: 30)
         expectGradientsMatchFiniteDifferences([x]) { x.resizedBilinear(height: 7, width: 5) }     // up one way, nearly same the other
@@ -67,13 +74,6 @@ import Testing
         #expect(up.scalars == f.flatMap { fy in f.map { fx in 2 * fy + fx } })
         // 4 → 2 samples at s = 0.5 and 2.5: the means of pixel pairs (no antialiasing).
         #expect(Tensor(shape: [1, 1, 1, 4], scalars: [0, 1, 2, 3]).resizedBilinear(height: 1, width: 2).scalars == [0.5, 2.5])
-    }
-
-    @Test func embeddingGather() {
-        let table = randomInput([5, 3], seed: 27)
-        expectGradientsMatchFiniteDifferences([table]) { Tensor.embedding([4, 0, 4, 2], table: table) }
-        let rows = Tensor.embedding([2, 2], table: table)
-        #expect(Array(rows.scalars[0..<3]) == Array(table.scalars[6..<9]))
     }
 
     @Test func meanSquaredError() {
