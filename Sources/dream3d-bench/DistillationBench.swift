@@ -20,7 +20,7 @@ func benchDistillation(overrides recipeOverrides: [String]) {
         exit(2)
     }
     if !recipeOverrides.isEmpty { print("sds recipe with " + recipeOverrides.joined(separator: ", ")) }
-    let trainer = Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
+    let trainer = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
     for _ in 0..<(configuration.albedoOnlySteps + 20) { trainer.trainStep() }     // past the albedo warm-up: shaded steps
     let steps = 30, start = Date()
     for _ in 0..<steps { trainer.trainStep() }

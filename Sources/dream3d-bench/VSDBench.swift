@@ -13,9 +13,9 @@ func benchVSD() {
     let library = try! ShapeLibrary.load()
     let prior = try! BuiltInPriorModel(BuiltInPriorConfiguration(), vocabulary: PromptGrammar(library: library).vocabulary, seed: 0)
     var configuration = TrainingConfiguration()
-    let sds = Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
+    let sds = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
     configuration.method = "vsd"
-    let vsd = Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
+    let vsd = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
     for trainer in [sds, vsd] { for _ in 0..<(configuration.albedoOnlySteps + 20) { trainer.trainStep() } }
     var seconds = [Double.infinity, .infinity]
     for _ in 0..<6 {
@@ -38,8 +38,8 @@ func benchVSD() {
     let forward = bestTime { _ = scoreModel.predictNoise(z, timestep: 500, prompt: "a teddy bear", cameras: [camera]) }
     report("  of which ε_ψ's forward (U-Net batch 1 at \(s)²)", String(format: "%.1f ms", forward * 1e3), ratio: forward / pair,
            to: String(format: "prior's CFG pair (%.1f ms)", pair * 1e3))
-    let render = Tensor(shape: [1, 3, s, s], scalars: generator.uniforms(3 * s * s))
-    let training = bestTime { scoreModel.trainStep(on: render, prompt: "a teddy bear", cameras: [camera], using: &generator) }
+    let sample = prior.encodeRenders(Tensor(shape: [1, 3, s, s], scalars: generator.uniforms(3 * s * s)))
+    let training = bestTime { scoreModel.trainStep(on: sample, prompt: "a teddy bear", cameras: [camera], using: &generator) }
     report("  and ε_ψ's training step (forward, backward, AdamW)", String(format: "%.1f ms", training * 1e3), ratio: training / pair,
            to: "prior's CFG pair")
 }

@@ -18,8 +18,9 @@ struct Batch: ParsableCommand {
     @Argument(help: "The prompts file: text, one prompt a line, or a YAML list of jobs.") var file: String
     @Option(help: "Batch folder: run folders and the batch log go here.") var out = "runs"
     @Option(help: "Take jobs i, i+n, i+2n, … of the file (0 ≤ i < n), e.g. --shard $SLURM_ARRAY_TASK_ID/8.") var shard: String?
-    @Option(help: "Guidance prior: builtin.") var guidance = "builtin"
-    @Option(help: "A prior training folder to guide with instead of the shipped built-in prior.") var model: String?
+    @Option(help: "Guidance prior: builtin (the shipped prior) or sd (Stable Diffusion, needs --model).") var guidance = "builtin"
+    @Option(help: "With --guidance sd: a diffusers Stable Diffusion folder. With builtin: a prior folder instead of the shipped prior.")
+    var model: String?
     @Option(help: "A YAML recipe for every job, e.g. scenes/sds.yaml.") var config: String?
     @Option(name: .customLong("set"), help: "Override one configuration key for every job (repeatable).") var overrides: [String] = []
     @Flag(help: "Print one JSON line per finished job on standard output instead of progress.") var json = false
@@ -28,11 +29,18 @@ struct Batch: ParsableCommand {
     func run() throws {
         let jobs = try readBatchJobs(URL(fileURLWithPath: file))
         let shard = try shard.map { try BatchShard(parsing: $0) } ?? .whole
-        let configuration = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: config.map { URL(fileURLWithPath: $0) },
+        let configuration = try ConfigurationResolver.resolve(TrainingConfiguration.defaults(guidance: guidance),
+                                                              recipe: config.map { URL(fileURLWithPath: $0) },
                                                               overrides: overrides)
         try configuration.validate()
-        let prior = try loadGuidancePrior(guidance: guidance, model: model.map { URL(fileURLWithPath: $0) })
-        let runner = BatchRunner(jobs: jobs, configuration: configuration, prior: prior, guidance: guidance, model: model,
+        let prior = try loadGuidancePrior(guidance: guidance, model: model.map { URL(fileURLWithPath: $0) }, configuration: configuration)
+        try run(jobs: jobs, shard: shard, configuration: configuration, prior: prior)
+    }
+
+    /// The batch with `prior` (generic: each prior type has its own BatchRunner).
+    private func run(jobs: [BatchJob], shard: BatchShard, configuration: TrainingConfiguration, prior: some DiffusionPrior) throws {
+        let runner = BatchRunner(jobs: jobs, configuration: configuration, prior: prior, guidance: guidance,
+                                 model: model.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                  folder: URL(fileURLWithPath: out), shard: shard)
         let interrupt = InterruptFlag.install()
         var progress = ProgressPrinter(mode: .quiet, label: "")

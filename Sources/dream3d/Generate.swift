@@ -19,8 +19,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Optimisation steps (default: the recipe's).") var steps: Int?
     @Option(help: "Seed of every random choice; the same seed gives the same mesh.") var seed: UInt64?
     @Option(help: "Run folder (default: runs/<prompt>).") var out: String?
-    @Option(help: "Guidance prior: builtin.") var guidance = "builtin"
-    @Option(help: "A prior training folder to guide with instead of the shipped built-in prior.") var model: String?
+    @Option(help: "Guidance prior: builtin (the shipped prior) or sd (Stable Diffusion, needs --model).") var guidance = "builtin"
+    @Option(help: "With --guidance sd: a diffusers Stable Diffusion folder. With builtin: a prior folder instead of the shipped prior.")
+    var model: String?
     @Option(help: "A YAML recipe, e.g. scenes/sds.yaml.") var config: String?
     @Option(name: .customLong("set"), help: "Override one configuration key, e.g. --set sds.guidanceScale=30 (repeatable).")
     var overrides: [String] = []
@@ -39,13 +40,21 @@ struct Generate: ParsableCommand {
             if let method { flags.insert("method=\(method)", at: 0) }
             if let steps { flags.insert("steps=\(steps)", at: 0) }
             if let seed { flags.insert("seed=\(seed)", at: 0) }
-            configuration = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: config.map { URL(fileURLWithPath: $0) },
+            configuration = try ConfigurationResolver.resolve(TrainingConfiguration.defaults(guidance: guidance),
+                                                              recipe: config.map { URL(fileURLWithPath: $0) },
                                                               overrides: flags)
             try configuration.validate()
             folder = RunFolder(URL(fileURLWithPath: out ?? "runs/\(RunFolder.name(for: prompt))"))
-            manifest = RunManifest(prompt: prompt, guidance: guidance, model: model)
+            // Absolute, so that --resume from another directory finds the model again.
+            manifest = RunManifest(prompt: prompt, guidance: guidance, model: model.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         }
-        let prior = try loadGuidancePrior(guidance: manifest.guidance, model: manifest.model.map { URL(fileURLWithPath: $0) })
+        let prior = try loadGuidancePrior(guidance: manifest.guidance, model: manifest.model.map { URL(fileURLWithPath: $0) },
+                                          configuration: configuration)
+        try generate(prior: prior, manifest: manifest, configuration: configuration, folder: folder)
+    }
+
+    /// The run with `prior` (generic: each prior type has its own GenerationRun).
+    private func generate(prior: some DiffusionPrior, manifest: RunManifest, configuration: TrainingConfiguration, folder: RunFolder) throws {
         let run = try GenerationRun(manifest: manifest, configuration: configuration, prior: prior, folder: folder, resume: resume != nil)
         if let warning = run.promptWarning, !quiet { FileHandleOutput.standardError.write("warning: \(warning)\n") }
         let interrupt = InterruptFlag.install()

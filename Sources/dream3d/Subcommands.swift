@@ -59,7 +59,7 @@ struct PriorSample: ParsableCommand {
     @Option(help: "Output PNG.") var out = "prior-sample.png"
 
     func run() throws {
-        let model = try loadGuidancePrior(guidance: "builtin", model: URL(fileURLWithPath: folder))
+        let model = try loadBuiltInPrior(model: URL(fileURLWithPath: folder))
         let size = model.configuration.imageSize
         let orbit = (0..<views).map { i in
             Camera(elevation: elevation, azimuth: azimuth + 360 * Float(i) / Float(views), distance: 1.75,

@@ -71,6 +71,20 @@ import Testing
         #expect(Array(rows.scalars[0..<3]) == Array(table.scalars[6..<9]))
     }
 
+    @Test func bilinearResize() {
+        let x = randomInput([2, 1, 3, 4], seed: 30)
+        expectGradientsMatchFiniteDifferences([x]) { x.resizedBilinear(height: 7, width: 5) }     // up one way, nearly same the other
+        expectGradientsMatchFiniteDifferences([x]) { x.resizedBilinear(height: 2, width: 2) }     // down
+        // torch's F.interpolate(bilinear, align_corners=False) worked by hand: 2 → 4 samples the input at
+        // s = max(0, (d + ½)/2 − ½) = 0, 0.25, 0.75, 1.25 (clamped to the last pixel), so along each axis
+        // [0, 1] becomes [0, 0.25, 0.75, 1]; the input 2y + x is affine, so the output is 2·f(y) + f(x).
+        let up = Tensor(shape: [1, 1, 2, 2], scalars: [0, 1, 2, 3]).resizedBilinear(height: 4, width: 4)
+        let f: [Float] = [0, 0.25, 0.75, 1]
+        #expect(up.scalars == f.flatMap { fy in f.map { fx in 2 * fy + fx } })
+        // 4 → 2 samples at s = 0.5 and 2.5: the means of pixel pairs (no antialiasing).
+        #expect(Tensor(shape: [1, 1, 1, 4], scalars: [0, 1, 2, 3]).resizedBilinear(height: 1, width: 2).scalars == [0.5, 2.5])
+    }
+
     @Test func meanSquaredError() {
         let a = randomInput([3, 4], seed: 28), b = randomInput([3, 4], seed: 29)
         expectGradientsMatchFiniteDifferences([a, b]) { Tensor.mseLoss(a, b) }

@@ -34,7 +34,7 @@ import Dream3DScene
         configuration.networkLearningRate = 0.01
         configuration.sds.guidanceScale = 1
         configuration.annealedTMax = configuration.sds.tRange.upperBound
-        let trainer = Trainer(prompt: "reference", prior: prior, configuration: configuration)
+        let trainer = try Trainer(prompt: "reference", prior: prior, configuration: configuration)
         for _ in 0..<configuration.steps { trainer.trainStep() }
 
         // Occupancy IoU on a 64³ grid over [−1, 1]³: field density above 10 against the SDF below 0.

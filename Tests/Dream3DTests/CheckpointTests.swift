@@ -34,8 +34,8 @@ func tinyConfiguration(steps: Int, seed: UInt64 = 11) -> TrainingConfiguration {
     return configuration
 }
 
-func tinyTrainer(steps: Int, seed: UInt64 = 11) -> Trainer<AnalyticPrior> {
-    Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(), configuration: tinyConfiguration(steps: steps, seed: seed))
+func tinyTrainer(steps: Int, seed: UInt64 = 11) throws -> Trainer<AnalyticPrior> {
+    try Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(), configuration: tinyConfiguration(steps: steps, seed: seed))
 }
 
 @Suite struct CheckpointTests {
@@ -43,14 +43,14 @@ func tinyTrainer(steps: Int, seed: UInt64 = 11) -> Trainer<AnalyticPrior> {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dream3d-resume-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let uninterrupted = tinyTrainer(steps: 12)
+        let uninterrupted = try tinyTrainer(steps: 12)
         for _ in 0..<12 { uninterrupted.trainStep() }
 
-        let first = tinyTrainer(steps: 12)
+        let first = try tinyTrainer(steps: 12)
         for _ in 0..<7 { first.trainStep() }
         let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
         try first.saveCheckpoint(to: checkpoint)
-        let resumed = tinyTrainer(steps: 12)
+        let resumed = try tinyTrainer(steps: 12)
         try resumed.restoreCheckpoint(from: checkpoint)
         #expect(resumed.step == 7)
         for _ in 0..<5 { resumed.trainStep() }
@@ -66,13 +66,13 @@ func tinyTrainer(steps: Int, seed: UInt64 = 11) -> Trainer<AnalyticPrior> {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dream3d-mismatch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let trainer = tinyTrainer(steps: 2)
+        let trainer = try tinyTrainer(steps: 2)
         trainer.trainStep()
         let url = folder.appendingPathComponent("checkpoint.safetensors")
         try trainer.saveCheckpoint(to: url)
         var configuration = trainer.configuration
         configuration.field.hiddenWidth = 32
-        let other = Trainer(prompt: "a sphere", prior: trainer.prior, configuration: configuration)
+        let other = try Trainer(prompt: "a sphere", prior: trainer.prior, configuration: configuration)
         do {
             try other.restoreCheckpoint(from: url)
             Issue.record("a mismatched checkpoint was accepted")

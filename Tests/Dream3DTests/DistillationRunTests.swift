@@ -27,8 +27,8 @@ private func tinyRunConfiguration(method: String, steps: Int) -> TrainingConfigu
     return c
 }
 
-private func trainer(method: String, steps: Int, network: BuiltInPriorModel) -> Trainer<AnalyticPrior> {
-    Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(schedule: network.schedule, imageSize: 16),
+private func trainer(method: String, steps: Int, network: BuiltInPriorModel) throws -> Trainer<AnalyticPrior> {
+    try Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(schedule: network.schedule, imageSize: 16),
             configuration: tinyRunConfiguration(method: method, steps: steps), scoreNetwork: network)
 }
 
@@ -55,7 +55,7 @@ private func referenceDistance(_ trainer: Trainer<AnalyticPrior>) -> Float {
 @Suite struct DistillationRunTests {
     @Test(arguments: ["sjc", "vsd"])
     func aTinyRunLowersItsObjectiveAndLeavesAClosedMesh(method: String) throws {
-        let run = trainer(method: method, steps: 80, network: try tinyScoreNetwork(seed: 2))
+        let run = try trainer(method: method, steps: 80, network: try tinyScoreNetwork(seed: 2))
         let before = referenceDistance(run)
         for _ in 0..<run.configuration.steps { run.trainStep() }
         let after = referenceDistance(run)
@@ -69,14 +69,14 @@ private func referenceDistance(_ trainer: Trainer<AnalyticPrior>) -> Float {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dream3d-vsd-resume-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let uninterrupted = trainer(method: "vsd", steps: 10, network: try tinyScoreNetwork(seed: 2))
+        let uninterrupted = try trainer(method: "vsd", steps: 10, network: try tinyScoreNetwork(seed: 2))
         for _ in 0..<10 { uninterrupted.trainStep() }
 
-        let first = trainer(method: "vsd", steps: 10, network: try tinyScoreNetwork(seed: 2))
+        let first = try trainer(method: "vsd", steps: 10, network: try tinyScoreNetwork(seed: 2))
         for _ in 0..<6 { first.trainStep() }
         let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
         try first.saveCheckpoint(to: checkpoint)
-        let resumed = trainer(method: "vsd", steps: 10, network: try tinyScoreNetwork(seed: 2))
+        let resumed = try trainer(method: "vsd", steps: 10, network: try tinyScoreNetwork(seed: 2))
         try resumed.restoreCheckpoint(from: checkpoint)
         for _ in 0..<4 { resumed.trainStep() }
 

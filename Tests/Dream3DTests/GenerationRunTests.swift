@@ -73,8 +73,9 @@ private let manifest = RunManifest(prompt: "a sphere", guidance: "builtin", mode
             try GenerationRun(manifest: manifest, configuration: runConfiguration(steps: 2), prior: tinyAnalyticPrior(),
                               folder: RunFolder(file.appendingPathComponent("run")), resume: false)
         }
-        #expect(throws: GenerationError.noPrior(path: folder.url.path)) { try loadGuidancePrior(guidance: "builtin", model: folder.url) }
-        #expect(throws: GenerationError.unknownGuidance("sd")) { try loadGuidancePrior(guidance: "sd", model: nil) }
+        #expect(throws: GenerationError.noPrior(path: folder.url.path)) {
+            try loadGuidancePrior(guidance: "builtin", model: folder.url, configuration: runConfiguration(steps: 2))
+        }
         #expect(throws: GenerationError.notARunFolder(path: folder.url.path)) { try readRun(folder) }
     }
 
@@ -127,18 +128,18 @@ private let manifest = RunManifest(prompt: "a sphere", guidance: "builtin", mode
         #expect(error?.description.contains("hint:") == true)
     }
 
-    @Test func viewDependentPromptsNameTheSideTheCameraSees() {
+    @Test func viewDependentPromptsNameTheSideTheCameraSees() throws {
         var configuration = runConfiguration(steps: 1)
-        let trainer = Trainer(prompt: "a red chair", prior: tinyAnalyticPrior(), configuration: configuration)
+        let trainer = try Trainer(prompt: "a red chair", prior: tinyAnalyticPrior(), configuration: configuration)
         let camera = { (azimuth: Float, elevation: Float) in Camera(elevation: elevation, azimuth: azimuth, distance: 2, fovy: 0.8, width: 8, height: 8) }
         #expect(trainer.guidancePrompt(for: camera(10, 15)) == "a red chair, front view")
         #expect(trainer.guidancePrompt(for: camera(90, 15)) == "a red chair, side view")
         #expect(trainer.guidancePrompt(for: camera(-170, 15)) == "a red chair, back view")
         #expect(trainer.guidancePrompt(for: camera(90, 75)) == "a red chair, overhead view")
-        let named = Trainer(prompt: "a red chair, back view", prior: tinyAnalyticPrior(), configuration: configuration)
+        let named = try Trainer(prompt: "a red chair, back view", prior: tinyAnalyticPrior(), configuration: configuration)
         #expect(named.guidancePrompt(for: camera(10, 15)) == "a red chair, back view")
         configuration.viewDependentPrompts = false
-        let plain = Trainer(prompt: "a red chair", prior: tinyAnalyticPrior(), configuration: configuration)
+        let plain = try Trainer(prompt: "a red chair", prior: tinyAnalyticPrior(), configuration: configuration)
         #expect(plain.guidancePrompt(for: camera(90, 15)) == "a red chair")
     }
 }

@@ -25,7 +25,8 @@ import Dream3DScene
 
     @Test func sdsAndSJCPointTowardTheReference() {
         // With the analytic prior of one reference image the ideal update moves the render toward it:
-        // both image gradients must correlate positively with (render − reference).
+        // both gradients (on the render as the prior sees it, 2r − 1) must correlate positively with
+        // (render − reference).
         let size = 8, reference = (0..<(3 * size * size)).map { Float($0 % 7) / 6 }
         let schedule = NoiseSchedule(betas: [Float](repeating: 0.02, count: 100))
         let prior = AnalyticPrior(schedule: schedule, imageSize: size) { _ in
@@ -38,9 +39,10 @@ import Dream3DScene
         sjc.guidanceScale = 1
         var sds = ScoreDistillation()
         sds.guidanceScale = 1
+        let x = prior.encodeRenders(render)
         for _ in 0..<10 {
-            let (a, _) = sds.imageGradient(render, cameras: [camera], prompt: "", prior: prior, using: &generator)
-            let (b, _) = sjc.imageGradient(render, cameras: [camera], prompt: "", prior: prior, using: &generator)
+            let (a, _) = sds.imageGradient(x, cameras: [camera], prompt: "", prior: prior, using: &generator)
+            let (b, _) = sjc.imageGradient(x, cameras: [camera], prompt: "", prior: prior, using: &generator)
             let toward = render.scalars.indices.map { render.scalars[$0] - reference[$0] }
             #expect(zip(a, toward).reduce(0) { $0 + $1.0 * $1.1 } > 0)
             #expect(zip(b, toward).reduce(0) { $0 + $1.0 * $1.1 } > 0)

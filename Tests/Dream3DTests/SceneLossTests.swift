@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct SceneLossTests {
     /// The density network's first layer after one shaded step of `configuration` changed by `change`.
-    private func firstLayerAfterOneStep(method: String = "sds", _ change: (inout TrainingConfiguration) -> Void = { _ in }) -> [Float] {
+    private func firstLayerAfterOneStep(method: String = "sds", _ change: (inout TrainingConfiguration) -> Void = { _ in }) throws -> [Float] {
         var configuration = tinyConfiguration(steps: 4)
         configuration.method = method
         configuration.albedoOnlySteps = 0
@@ -16,14 +16,14 @@ import Testing
         configuration.orientationWeight = 0
         configuration.sjc.emptinessWeight = 0
         change(&configuration)
-        let trainer = Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(), configuration: configuration)
+        let trainer = try Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(), configuration: configuration)
         trainer.trainStep()
         return trainer.field.densityNetwork.weights[0].scalars
     }
 
-    @Test func everySceneLossMovesTheField() {
-        let plain = firstLayerAfterOneStep(), sjc = firstLayerAfterOneStep(method: "sjc")
-        let moved: [(String, Bool)] = [
+    @Test func everySceneLossMovesTheField() throws {
+        let plain = try firstLayerAfterOneStep(), sjc = try firstLayerAfterOneStep(method: "sjc")
+        let moved: [(String, Bool)] = try [
             ("sparsity", firstLayerAfterOneStep { $0.sparsityWeight = 1 } != plain),
             ("opacity entropy", firstLayerAfterOneStep { $0.opacityEntropyWeight = 1 } != plain),
             ("orientation", firstLayerAfterOneStep { $0.orientationWeight = 1 } != plain),

@@ -8,7 +8,7 @@ import Dream3DShapes
 
 @Suite struct ShippedPriorTests {
     @Test func shippedPriorLoadsAndDenoisesHeldOutRenders() throws {
-        let shipped = try loadGuidancePrior(guidance: "builtin", model: nil)
+        let shipped = try loadBuiltInPrior(model: nil)
         let library = try ShapeLibrary.load()
         let vocabulary = PromptGrammar(library: library).vocabulary
         #expect(Set(vocabulary).isSubset(of: Set(shipped.tokenizer.words)))

@@ -41,11 +41,12 @@ func expectClose(_ a: [Float], _ b: [Float], tolerance: Float, _ what: String, s
         let particle = AnalyticPrior(schedule: schedule, imageSize: size) { _ in Tensor(shape: [1, 3, size, size], scalars: render.scalars.map { 2 * $0 - 1 }) }
         var sds = ScoreDistillation()
         sds.tRange = VariationalScoreDistillation().tRange
+        let x = prior.encodeRenders(render)
         for seed in 0..<10 as Range<UInt64> {
             var forVSD = SeededGenerator(seed: seed), forSDS = forVSD
-            let (vsd, step) = VariationalScoreDistillation().imageGradient(render, cameras: [camera], prompt: "", prior: prior, scoreModel: particle,
+            let (vsd, step) = VariationalScoreDistillation().imageGradient(x, cameras: [camera], prompt: "", prior: prior, scoreModel: particle,
                                                                            using: &forVSD)
-            let (expected, sdsStep) = sds.imageGradient(render, cameras: [camera], prompt: "", prior: prior, using: &forSDS)
+            let (expected, sdsStep) = sds.imageGradient(x, cameras: [camera], prompt: "", prior: prior, using: &forSDS)
             #expect(step.timestep == sdsStep.timestep)
             expectClose(vsd, expected, tolerance: 1e-3, "VSD with the exact single-particle ε_ψ vs SDS at t = \(step.timestep)")
         }
@@ -53,7 +54,7 @@ func expectClose(_ a: [Float], _ b: [Float], tolerance: Float, _ what: String, s
 
     @Test func aFreshScoreModelIsThePriorsConditionalPredictionSoVSDIsTheGuidanceTerm() throws {
         // lora_B and the camera embedding's output layer start at zero, so ε_ψ = ε̂(z; y, c): VSD's gradient is
-        // then 2w(ε̂_CFG − ε̂_c) = 2w(s − 1)(ε̂_c − ε̂_u), zero at s = 1 (ε_ψ equal to the pretrained prediction).
+        // then w(ε̂_CFG − ε̂_c) = w(s − 1)(ε̂_c − ε̂_u), zero at s = 1 (ε_ψ equal to the pretrained prediction).
         let network = try tinyScoreNetwork(seed: 3)
         var initialization = SeededGenerator(seed: 4)
         let scoreModel = RenderScoreModel(adapting: network, configuration: VariationalScoreDistillation(), using: &initialization)
@@ -65,19 +66,19 @@ func expectClose(_ a: [Float], _ b: [Float], tolerance: Float, _ what: String, s
         expectClose(scoreModel.predictNoise(z, timestep: 400, prompt: "a red chair", cameras: [camera]).scalars, conditional.scalars,
                     tolerance: 1e-5, "fresh ε_ψ vs the prior's conditional ε̂")
 
-        let render = Tensor(shape: [1, 3, 16, 16], scalars: generator.uniforms(3 * 16 * 16))
+        let render = Tensor(shape: [1, 3, 16, 16], scalars: generator.uniforms(3 * 16 * 16)), x = network.encodeRenders(render)
         for scale: Float in [1, 7.5] {
             var vsd = VariationalScoreDistillation()
             vsd.guidanceScale = scale
             var draws = SeededGenerator(seed: 6), replay = draws
-            let (gradient, _) = vsd.imageGradient(render, cameras: [camera], prompt: "a red chair", prior: network, scoreModel: scoreModel, using: &draws)
+            let (gradient, _) = vsd.imageGradient(x, cameras: [camera], prompt: "a red chair", prior: network, scoreModel: scoreModel, using: &draws)
             let t = drawTimestep(vsd.tRange, cappedAt: nil, steps: network.schedule.count, using: &replay)
             let noise = Tensor(shape: render.shape, scalars: replay.normals(render.count))
             let zt = network.schedule.addNoise(Tensor(shape: render.shape, scalars: render.scalars.map { 2 * $0 - 1 }), noise: noise, t: t)
             let guided = network.predictNoise(zt, timestep: t, prompt: "a red chair", cameras: [camera], guidanceScale: scale)
             let plain = network.predictNoise(zt, timestep: t, prompt: "a red chair", cameras: [camera], guidanceScale: 1)
             let w = 1 - network.schedule.alphasCumprod[t]
-            let expected = (0..<render.count).map { 2 * w * (guided.scalars[$0] - plain.scalars[$0]) }
+            let expected = (0..<render.count).map { w * (guided.scalars[$0] - plain.scalars[$0]) }
             expectClose(gradient, expected, tolerance: 1e-4, "VSD gradient at CFG \(scale), t = \(t)")
             if scale == 1 { #expect(gradient.allSatisfy { abs($0) < 1e-4 }, "ε_ψ = ε̂ must give no gradient") }
         }
@@ -91,10 +92,10 @@ func expectClose(_ a: [Float], _ b: [Float], tolerance: Float, _ what: String, s
         let scoreModel = RenderScoreModel(adapting: network, configuration: configuration, using: &initialization)
         let cameras = [camera, Camera(elevation: 5, azimuth: 200, distance: 1.6, fovy: 0.8, width: 16, height: 16)]
         let prior = tinyAnalyticPrior(schedule: network.schedule, imageSize: 16)
-        let renders = cameras.flatMap { prior.references($0).scalars.map { ($0 + 1) / 2 } }
+        let samples = Tensor(shape: [2, 3, 16, 16], scalars: cameras.flatMap { prior.references($0).scalars })   // in [−1, 1]
         var generator = SeededGenerator(seed: 9)
-        let t = [250, 600], noise = generator.normals(renders.count), keep = [true, false]
-        func loss() -> Tensor { scoreModel.diffusionLoss(renders, timesteps: t, noise: noise, prompt: "a sphere", cameras: cameras, keepCamera: keep) }
+        let t = [250, 600], noise = generator.normals(samples.count), keep = [true, false]
+        func loss() -> Tensor { scoreModel.diffusionLoss(samples, timesteps: t, noise: noise, prompt: "a sphere", cameras: cameras, keepCamera: keep) }
         let before = withoutGrad { loss() }.item
         for _ in 0..<30 {
             scoreModel.optimizer.zeroGrad()
@@ -107,10 +108,10 @@ func expectClose(_ a: [Float], _ b: [Float], tolerance: Float, _ what: String, s
         let trained = scoreModel.optimizer.parameters
         #expect(trained.contains { $0.name!.hasSuffix("lora_B.weight") && $0.scalars.contains { $0 != 0 } })
         #expect(trained.contains { $0.name!.hasPrefix("vsd.camera_embedding.linear_2") && $0.scalars.contains { $0 != 0 } })
-        for ((_, copy), (_, original)) in zip(scoreModel.network.unet.namedParameters(), network.unet.namedParameters()) {
+        for ((_, copy), (_, original)) in zip(scoreModel.unet.namedParameters(), network.unet.namedParameters()) {
             #expect(copy.scalars == original.scalars && !copy.requiresGrad)
         }
         var draws = SeededGenerator(seed: 10)
-        #expect(scoreModel.trainStep(on: Tensor(shape: [2, 3, 16, 16], scalars: renders), prompt: "a sphere", cameras: cameras, using: &draws).isFinite)
+        #expect(scoreModel.trainStep(on: samples, prompt: "a sphere", cameras: cameras, using: &draws).isFinite)
     }
 }

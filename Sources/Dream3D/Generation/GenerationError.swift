@@ -8,6 +8,9 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
     case nonFinite(step: Int, lastCheckpointStep: Int?)
     case unknownGuidance(String)
     case noPrior(path: String)
+    case missingModel(guidance: String)
+    case notLatentDiffusion(path: String)
+    case vsdNeedsNetwork(prior: String)
 
     public var description: String {
         switch self {
@@ -21,9 +24,15 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
             let kept = last.map { "the checkpoint of step \($0) is kept" } ?? "no checkpoint was written yet"
             return "the scene's parameters became NaN or infinite at step \(step); \(kept)\nhint: lower the learning rates or the guidance scale (--set sds.guidanceScale=…), or change --seed"
         case let .unknownGuidance(name):
-            return "unknown guidance \"\(name)\"\nhint: use --guidance builtin (Stable Diffusion guidance is not available yet)"
+            return "unknown guidance \"\(name)\"\nhint: use --guidance builtin (the shipped prior) or --guidance sd --model <a diffusers Stable Diffusion folder>"
         case let .noPrior(path):
             return "\(path) holds no prior (neither checkpoint.safetensors of `dream3d prior train` nor a diffusers model_index.json)\nhint: pass --model with a prior training folder or a `dream3d prior export` folder"
+        case let .missingModel(guidance):
+            return "--guidance \(guidance) needs the model's weights\nhint: pass --model with a diffusers Stable Diffusion folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/), e.g. huggingface-cli download <repo> --local-dir <folder>"
+        case let .notLatentDiffusion(path):
+            return "\(path): model_index.json lists no vae, so this is no latent diffusion (Stable Diffusion) model\nhint: pass a Stable Diffusion folder to --guidance sd, or use --guidance builtin --model \(path) for a pixel-space prior folder"
+        case let .vsdNeedsNetwork(prior):
+            return "VSD trains its score model ε_ψ as LoRA on the guiding prior's U-Net, and \(prior) has none\nhint: use --method sds or --method sjc with this prior, or guide with a network prior (--guidance builtin or --guidance sd)"
         }
     }
 }

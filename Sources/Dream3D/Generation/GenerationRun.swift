@@ -61,7 +61,7 @@ public final class GenerationRun<Prior: DiffusionPrior> {
         } else {
             promptWarning = nil
         }
-        trainer = Trainer(prompt: guidancePrompt, prior: prior, configuration: configuration)
+        trainer = try Trainer(prompt: guidancePrompt, prior: prior, configuration: configuration)
         if resume {
             try trainer.restoreCheckpoint(from: folder.checkpoint)
             lastCheckpointStep = trainer.step

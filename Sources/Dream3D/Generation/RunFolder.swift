@@ -43,7 +43,8 @@ extension RunFolder {
 /// The prompt and guidance of a run, saved as run.json so `--resume`, export and render need only the folder.
 public struct RunManifest: Codable, Sendable, Equatable {
     public var prompt: String
-    /// "builtin" (the shipped prior or a prior folder given as `model`).
+    /// "builtin" (the shipped prior or a prior folder given as `model`) or "sd" (Stable Diffusion from the
+    /// diffusers folder `model`).
     public var guidance: String
     /// The prior folder the run was guided by, when not the shipped one.
     public var model: String?

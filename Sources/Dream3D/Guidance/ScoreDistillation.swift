@@ -1,8 +1,8 @@
 // ScoreDistillation.swift — Score Distillation Sampling (Poole et al. 2022, DreamFusion, eq. 3;
 // DESIGN.md §4): for a render x, t ~ U[t_min, t_max], ε ~ N(0, I), z_t = α_t x + σ_t ε,
 //     ∇_x L_SDS = w(t)·(ε̂(z_t; y, t) − ε),   w(t) = 1 − ᾱ_t = σ_t²,
-// the U-Net Jacobian dropped. Renders are in [0, 1] and the prior works in [−1, 1] (x′ = 2x − 1), so
-// the gradient with respect to the render carries the chain factor 2.
+// the U-Net Jacobian dropped. x is the render as the prior sees it (DiffusionPrior.encodeRenders: pixels
+// in [−1, 1], or Stable Diffusion's latents); the trainer carries ∂L/∂x back to the render through that map.
 import Dream3DCore
 import Dream3DModels
 import Dream3DScene
@@ -21,16 +21,15 @@ public struct ScoreDistillation: Codable, Sendable, Equatable {
         public var gradientScale: Float
     }
 
-    /// ∂L/∂x for renders x [N, 3, S, S] in [0, 1] (values only; the caller applies it with backward).
-    public func imageGradient(_ renders: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
+    /// ∂L/∂x for clean samples x = prior.encodeRenders(renders) (values only; the caller applies it with backward).
+    public func imageGradient(_ x: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
                               tMax: Float? = nil, using generator: inout SeededGenerator) -> (gradient: [Float], step: Step) {
         let t = drawTimestep(tRange, cappedAt: tMax, steps: prior.schedule.count, using: &generator)
-        let noise = Tensor(shape: renders.shape, scalars: generator.normals(renders.count))
-        let x = renders.scalars.map { 2 * $0 - 1 }
-        let z = prior.schedule.addNoise(Tensor(shape: renders.shape, scalars: x), noise: noise, t: t)
+        let noise = Tensor(shape: x.shape, scalars: generator.normals(x.count))
+        let z = prior.schedule.addNoise(x.detached(), noise: noise, t: t)
         let predicted = prior.predictNoise(z, timestep: t, prompt: prompt, cameras: cameras, guidanceScale: guidanceScale)
         let weight = 1 - prior.schedule.alphasCumprod[t]
-        return finiteGradient(timestep: t, (0..<renders.count).map { 2 * weight * (predicted.scalars[$0] - noise.scalars[$0]) })
+        return finiteGradient(timestep: t, (0..<x.count).map { weight * (predicted.scalars[$0] - noise.scalars[$0]) })
     }
 }
 

@@ -40,23 +40,22 @@ public struct ScoreJacobianChaining: Codable, Sendable, Equatable {
         return total
     }
 
-    /// ∂L/∂x for renders x [N, 3, S, S] in [0, 1], L = −log p̃ (gradient ascent on the 3D score becomes
-    /// descent on L): −2·(D − y)/σ, the 2 from x′ = 2x − 1.
-    /// `tMax` (a fraction of the schedule) caps tRange's upper bound, for annealing.
-    public func imageGradient(_ renders: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
+    /// ∂L/∂x for clean samples x = prior.encodeRenders(renders) (values only), L = −log p̃ (gradient ascent on
+    /// the 3D score becomes descent on L): −(D − y)/σ. `tMax` (a fraction of the schedule) caps tRange's upper
+    /// bound, for annealing.
+    public func imageGradient(_ x: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
                               tMax: Float? = nil, using generator: inout SeededGenerator) -> (gradient: [Float], step: ScoreDistillation.Step) {
         let schedule = prior.schedule
         let t = drawTimestep(tRange, cappedAt: tMax, steps: schedule.count, using: &generator)
         let abar = schedule.alphasCumprod[t], sigma = ((1 - abar) / abar).squareRoot()
-        let y = renders.scalars.map { 2 * $0 - 1 }
-        let shape = renders.shape
-        let difference = Self.perturbAndAverage(y, sigma: sigma, samples: samples, denoiser: { x in
+        let shape = x.shape
+        let difference = Self.perturbAndAverage(x.scalars, sigma: sigma, samples: samples, denoiser: { x in
             // A VE sample x = x₀ + σn is the VP sample z_t = √ᾱ·x, and √ᾱ = 1/√(1 + σ²).
             let scale = 1 / (1 + sigma * sigma).squareRoot()
             let epsilon = prior.predictNoise(Tensor(shape: shape, scalars: x.map { $0 * scale }), timestep: t, prompt: prompt,
                                              cameras: cameras, guidanceScale: guidanceScale)
             return (0..<x.count).map { x[$0] - sigma * epsilon.scalars[$0] }
         }, using: &generator)
-        return finiteGradient(timestep: t, difference.map { -2 * $0 / sigma })
+        return finiteGradient(timestep: t, difference.map { -$0 / sigma })
     }
 }

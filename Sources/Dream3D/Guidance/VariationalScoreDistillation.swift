@@ -5,7 +5,7 @@
 // the U-Net Jacobians dropped as in SDS. As threestudio's stable_diffusion_vsd_guidance.py
 // (compute_grad_vsd): CFG on the pretrained prior only (ε_ψ's guidance_scale_lora is 1, so ε_ψ is
 // evaluated once, text and camera kept), both branches as ε (v-prediction converted, ε = α v + σ z).
-// Renders are in [0, 1] and the prior works in [−1, 1], so the image gradient carries the chain factor 2.
+// x is the render as the prior sees it (DiffusionPrior.encodeRenders), as in SDS.
 import Dream3DCore
 import Dream3DModels
 import Dream3DScene
@@ -29,19 +29,18 @@ public struct VariationalScoreDistillation: Codable, Sendable, Equatable {
     public var cameraDropout: Float = 0.1
     public init() {}
 
-    /// ∂L/∂x for renders x [N, 3, S, S] in [0, 1] (values only; the caller applies it with backward), with
-    /// ε_ψ = `scoreModel` (a RenderScoreModel in a run; any prior on the same schedule, evaluated at
-    /// guidance scale 1). `tMax` (a fraction of the schedule) caps tRange's upper bound, for annealing.
-    public func imageGradient(_ renders: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
+    /// ∂L/∂x for clean samples x = prior.encodeRenders(renders) (values only; the caller applies it with
+    /// backward), with ε_ψ = `scoreModel` (a RenderScoreModel in a run; any prior on the same schedule,
+    /// evaluated at guidance scale 1). `tMax` (a fraction of the schedule) caps tRange's upper bound, for annealing.
+    public func imageGradient(_ x: Tensor, cameras: [Camera], prompt: String, prior: some DiffusionPrior,
                               scoreModel: some DiffusionPrior, tMax: Float? = nil,
                               using generator: inout SeededGenerator) -> (gradient: [Float], step: ScoreDistillation.Step) {
         let t = drawTimestep(tRange, cappedAt: tMax, steps: prior.schedule.count, using: &generator)
-        let noise = Tensor(shape: renders.shape, scalars: generator.normals(renders.count))
-        let x = renders.scalars.map { 2 * $0 - 1 }
-        let z = prior.schedule.addNoise(Tensor(shape: renders.shape, scalars: x), noise: noise, t: t)
+        let noise = Tensor(shape: x.shape, scalars: generator.normals(x.count))
+        let z = prior.schedule.addNoise(x.detached(), noise: noise, t: t)
         let pretrained = prior.predictNoise(z, timestep: t, prompt: prompt, cameras: cameras, guidanceScale: guidanceScale)
         let estimated = scoreModel.predictNoise(z, timestep: t, prompt: prompt, cameras: cameras, guidanceScale: 1)
         let weight = 1 - prior.schedule.alphasCumprod[t]
-        return finiteGradient(timestep: t, (0..<renders.count).map { 2 * weight * (pretrained.scalars[$0] - estimated.scalars[$0]) })
+        return finiteGradient(timestep: t, (0..<x.count).map { weight * (pretrained.scalars[$0] - estimated.scalars[$0]) })
     }
 }

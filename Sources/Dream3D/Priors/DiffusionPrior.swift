@@ -1,5 +1,6 @@
 // DiffusionPrior.swift — what score distillation asks of a 2D diffusion model (DESIGN.md §5): its noise
-// schedule, the image space it works in, and a noise prediction for noisy images seen from cameras.
+// schedule, the render size it judges, the map from renders to the space it denoises (pixels in [−1, 1],
+// or a latent diffusion model's latents), and a noise prediction for noisy samples seen from cameras.
 import Dream3DCore
 import Dream3DModels
 import Dream3DScene
@@ -8,11 +9,21 @@ import Dream3DScene
 public protocol DiffusionPrior {
     /// The DDPM schedule ᾱ_t the prior was trained with (t indexes its discrete timesteps).
     var schedule: NoiseSchedule { get }
-    /// Side of the square images the prior sees; renders are made at this size.
+    /// Side of the square renders the prior judges; the trainer renders at this size.
     var imageSize: Int { get }
 
-    /// ε̂ for noisy images z [N, C, S, S] (pixel space, values in [−1, 1] before noise) at timestep t,
-    /// seen from `cameras` (one per image), with classifier-free guidance scale `guidanceScale`
-    /// (ε̂ = ε̂_u + s·(ε̂_c − ε̂_u); a prior without conditioning ignores it).
+    /// Renders [N, 3, S, S] in [0, 1] (S = imageSize) → the clean samples x₀ the prior denoises, on the
+    /// autograd tape so that the guidance gradient ∂L/∂x₀ reaches the render through it. Pixel priors:
+    /// 2r − 1 (the default); latent priors: their encoder (StableDiffusionPrior: VAE × scaling factor).
+    func encodeRenders(_ renders: Tensor) -> Tensor
+
+    /// ε̂ for noisy samples z (the shape `encodeRenders` gives) at timestep t, seen from `cameras` (one per
+    /// sample), with classifier-free guidance scale `guidanceScale` (ε̂ = ε̂_u + s·(ε̂_c − ε̂_u); a prior
+    /// without conditioning ignores it).
     func predictNoise(_ z: Tensor, timestep t: Int, prompt: String, cameras: [Camera], guidanceScale: Float) -> Tensor
+}
+
+extension DiffusionPrior {
+    /// Pixel space: renders in [0, 1] become images in [−1, 1].
+    public func encodeRenders(_ renders: Tensor) -> Tensor { renders * 2 - 1 }
 }

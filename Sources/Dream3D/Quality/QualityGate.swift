@@ -103,7 +103,7 @@ public func runQualityGate(_ options: QualityGateOptions, report: (QualityGateEv
             report(.finished(index: index, count: prompts.count, prompt: prompts[index], folder: folder.url))
             continue
         }
-        if prior == nil { prior = try loadGuidancePrior(guidance: "builtin", model: options.model) }
+        if prior == nil { prior = try loadBuiltInPrior(model: options.model) }
         report(.generating(index: index, count: prompts.count, prompt: prompts[index], folder: folder.url, resuming: state == .stopped))
         let run = try GenerationRun(manifest: manifests[index], configuration: configuration, prior: prior!, folder: folder,
                                     resume: state == .stopped)

@@ -1,6 +1,7 @@
-// Trainer.swift — the optimisation loop of DESIGN.md §2: random camera → render on the tape → image
+// Trainer.swift — the optimisation loop of DESIGN.md §2: random camera → render on the tape → the
+// prior's encoding of it (pixels in [−1, 1], or Stable Diffusion's latents), still on the tape → its
 // gradient from the guidance → backward with the regularisers → Adam step; the occupancy grid is
-// refreshed every few steps. VSD's ε_ψ then takes its own step on the same render. Every random
+// refreshed every few steps. VSD's ε_ψ then takes its own step on the same encoding. Every random
 // choice comes from purpose-split streams of the seed.
 import Dream3DCore
 import Dream3DScene
@@ -29,10 +30,11 @@ public final class Trainer<Prior: DiffusionPrior> {
     public internal(set) var step = 0
     var cameraStream: SeededGenerator, noiseStream: SeededGenerator, renderStream: SeededGenerator, scoreStream: SeededGenerator
 
-    /// `scoreNetwork` is the network VSD's ε_ψ adapts (a copy of it gets the LoRA); nil takes the prior's
-    /// own, which must then be a BuiltInPriorModel. Tests pair the analytic prior, which is no network,
-    /// with a small one; its schedule must be the prior's.
-    public init(prompt: String, prior: Prior, configuration: TrainingConfiguration, scoreNetwork: BuiltInPriorModel? = nil) {
+    /// `scoreNetwork` is the network VSD's ε_ψ adapts (a copy of its U-Net gets the LoRA); nil takes the
+    /// prior itself, which must then be a network (the built-in prior or Stable Diffusion; VSD with any other
+    /// prior is refused with `GenerationError.vsdNeedsNetwork`). Tests pair the analytic prior, which is no
+    /// network, with a small one; its schedule must be the prior's.
+    public init(prompt: String, prior: Prior, configuration: TrainingConfiguration, scoreNetwork: (any ScoreNetwork)? = nil) throws(GenerationError) {
         self.prompt = prompt
         self.prior = prior
         self.configuration = configuration
@@ -43,9 +45,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         renderStream = root.split("render")
         scoreStream = root.split("score model")
         if configuration.method == "vsd" {
-            guard let base = scoreNetwork ?? (prior as? BuiltInPriorModel) else {
-                preconditionFailure("VSD adapts a U-Net, and \(Prior.self) is none: pass scoreNetwork")
-            }
+            guard let base = scoreNetwork ?? (prior as? any ScoreNetwork) else { throw .vsdNeedsNetwork(prior: "\(Prior.self)") }
             precondition(base.schedule.alphasCumprod == prior.schedule.alphasCumprod, "VSD: ε_ψ's noise schedule differs from the prior's")
             var scoreInitialization = root.split("score model init")
             scoreModel = RenderScoreModel(adapting: base, configuration: configuration.vsd, using: &scoreInitialization)
@@ -82,6 +82,9 @@ public final class Trainer<Prior: DiffusionPrior> {
         }
         optimizer.zeroGrad()
         let render = renderer.render(camera, shading: shading, lighting: lighting, background: behind, using: &renderStream)
+        // The render as the prior sees it, on the tape: the guidance's ∂L/∂x reaches the render through it
+        // (through the VAE encoder for Stable Diffusion: threestudio's encode_images with gradients).
+        let x = prior.encodeRenders(render.image)
         let progress = Float(step) / Float(max(1, c.steps - 1))
         let tMax = c.sds.tRange.upperBound + (c.annealedTMax - c.sds.tRange.upperBound) * progress
         let prompt = guidancePrompt(for: camera)
@@ -89,13 +92,13 @@ public final class Trainer<Prior: DiffusionPrior> {
         var scoreModelLoss: Float?
         switch c.method {
         case "sjc":
-            (gradient, guidance) = c.sjc.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
+            (gradient, guidance) = c.sjc.imageGradient(x, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
         case "vsd":
-            (gradient, guidance) = c.vsd.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, scoreModel: scoreModel!,
+            (gradient, guidance) = c.vsd.imageGradient(x, cameras: [camera], prompt: prompt, prior: prior, scoreModel: scoreModel!,
                                                        tMax: tMax, using: &noiseStream)
-            scoreModelLoss = scoreModel!.trainStep(on: render.image, prompt: prompt, cameras: [camera], using: &scoreStream)
+            scoreModelLoss = scoreModel!.trainStep(on: x, prompt: prompt, cameras: [camera], using: &scoreStream)
         default:
-            (gradient, guidance) = c.sds.imageGradient(render.image, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
+            (gradient, guidance) = c.sds.imageGradient(x, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
         }
         var regularisation: Float = 0
         var losses: [Tensor] = []
@@ -104,13 +107,13 @@ public final class Trainer<Prior: DiffusionPrior> {
         if c.orientationWeight > 0, render.normals != nil { losses.append(orientationLoss(render) * c.orientationWeight) }
         if c.method == "sjc" { losses += sjcLosses(render, camera: camera) }
         if losses.isEmpty {
-            render.image.backward(seed: gradient)
+            x.backward(seed: gradient)
         } else {
             // One backward for both: the losses hang from the compositing node the image comes from, and a
             // backward releases the graph it walks, so a second pass would stop there. Σ x·g has gradient g.
             let total = losses.dropFirst().reduce(losses[0], +)
             regularisation = total.item
-            (total + (render.image * Tensor(shape: render.image.shape, scalars: gradient)).sum()).backward()
+            (total + (x * Tensor(shape: x.shape, scalars: gradient)).sum()).backward()
         }
         optimizer.step()
         step += 1

@@ -29,7 +29,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Ambient share of each step's random point light, drawn per step.
     public var ambientRange = DatasetSettings().ambientRange
     /// CFG 20 for the built-in prior: the probe found 10–30 best, above 30 only halo and oversaturation
-    /// (DESIGN.md §9). DreamFusion's 100 is for Stable Diffusion (scenes/sd.yaml when it lands).
+    /// (DESIGN.md §9). DreamFusion's 100 is for Stable Diffusion (`defaults(guidance: "sd")`).
     public var sds: ScoreDistillation = {
         var sds = ScoreDistillation()
         sds.guidanceScale = 20
@@ -43,6 +43,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         return sjc
     }()
     public var vsd = VariationalScoreDistillation()
+    /// Render and encoder sizes of Stable Diffusion guidance (read only with `--guidance sd`).
+    public var stableDiffusion = StableDiffusionSettings()
     /// Adam learning rates: hash tables 1e-2, MLPs 1e-3 (DESIGN.md §4 reference defaults).
     public var encodingLearningRate: Float = 0.01
     public var networkLearningRate: Float = 0.001
@@ -106,6 +108,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         }
         guard (0...1).contains(sjc.emptinessRampStart) else {
             throw .invalidValue(path: "sjc.emptinessRampStart", reason: "must be a fraction of the run in [0, 1], got \(sjc.emptinessRampStart)")
+        }
+        guard (8...1024).contains(stableDiffusion.renderSize) else {
+            throw .invalidValue(path: "stableDiffusion.renderSize", reason: "must be in 8...1024 pixels, got \(stableDiffusion.renderSize)")
+        }
+        guard (8...1024).contains(stableDiffusion.resolution) else {
+            throw .invalidValue(path: "stableDiffusion.resolution", reason: "must be in 8...1024 pixels, got \(stableDiffusion.resolution)")
         }
         guard vsd.loraRank >= 1 else { throw .invalidValue(path: "vsd.loraRank", reason: "must be at least 1, got \(vsd.loraRank)") }
         guard vsd.learningRate > 0, vsd.learningRate.isFinite else {
