@@ -66,7 +66,8 @@ import Testing
         for (override, path) in [("vsd.loraRank=0", "vsd.loraRank"), ("vsd.learningRate=-1", "vsd.learningRate"),
                                  ("vsd.cameraDropout=1.5", "vsd.cameraDropout"), ("vsd.tRange=[0.5, 1.5]", "vsd.tRange"),
                                  ("sjc.emptinessWeight=-1", "sjc.emptinessWeight"), ("sjc.emptinessRampStart=2", "sjc.emptinessRampStart"),
-                                 ("sjc.centreDepthWeight=-10", "sjc.centreDepthWeight"), ("sjc.samples=0", "sjc.samples")] {
+                                 ("sjc.centreDepthWeight=-10", "sjc.centreDepthWeight"), ("sjc.samples=0", "sjc.samples"),
+                                 ("supersampling=0", "supersampling")] {
             let c = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: nil, overrides: [override])
             do {
                 try c.validate()

@@ -53,6 +53,21 @@ private func referenceDistance(_ trainer: Trainer<AnalyticPrior>) -> Float {
 }
 
 @Suite struct DistillationRunTests {
+    /// supersampling 2 traces a 32² render for the 16² prior (four times the rays) and pools it to 16².
+    @Test func supersampledRendersTraceFourTimesTheRaysAndPoolToThePriorsSize() throws {
+        var samples: [Int] = []
+        for factor in [1, 2] {
+            var c = tinyRunConfiguration(method: "sds", steps: 2)
+            c.supersampling = factor
+            let run = try Trainer(prompt: "a sphere", prior: tinyAnalyticPrior(schedule: try tinyScoreNetwork(seed: 2).schedule, imageSize: 16),
+                                  configuration: c)
+            let metrics = run.trainStep()
+            #expect(metrics.gradientScale.isFinite && metrics.gradientScale > 0)
+            samples.append(metrics.samples)
+        }
+        #expect(Float(samples[1]) > 3.5 * Float(samples[0]), "samples per step at supersampling 1 and 2: \(samples)")
+    }
+
     @Test(arguments: ["sjc", "vsd"])
     func aTinyRunLowersItsObjectiveAndLeavesAClosedMesh(method: String) throws {
         let run = try trainer(method: method, steps: 80, network: try tinyScoreNetwork(seed: 2))

@@ -121,7 +121,7 @@ public final class BuiltInPriorModel {
         guard configuration.pluckerInput else { return z }
         let n = z.shape[0], s = configuration.imageSize
         let maps = (0..<n).flatMap { i -> [Float] in
-            conditions.keepCamera[i] ? pluckerRays(withSize(conditions.cameras[i], s)).scalars : [Float](repeating: 0, count: 6 * s * s)
+            conditions.keepCamera[i] ? pluckerRays(conditions.cameras[i].withSize(s)).scalars : [Float](repeating: 0, count: 6 * s * s)
         }
         return Tensor.concatenate([z, Tensor(shape: [n, 6, s, s], scalars: maps)], axis: 1)
     }
@@ -131,12 +131,5 @@ public final class BuiltInPriorModel {
         Tensor(shape: [conditions.cameras.count, 6], scalars: conditions.cameras.indices.flatMap { i in
             conditions.keepCamera[i] ? Self.cameraNumbers(conditions.cameras[i]) : [Float](repeating: 0, count: 6)
         })
-    }
-
-    private func withSize(_ camera: Camera, _ size: Int) -> Camera {
-        var c = camera
-        c.width = size
-        c.height = size
-        return c
     }
 }

@@ -25,6 +25,7 @@ public struct AnalyticPrior: DiffusionPrior {
         var out = [Float](repeating: 0, count: z.count)
         for image in 0..<n {
             let refs = references(cameras[image]), k = refs.shape[0]
+            precondition(refs.count == k * size, "references \(refs.shape) for samples \(z.shape): the camera must have the prior's size")
             let zi = Array(z.scalars[(image * size)..<((image + 1) * size)])
             // Log-weights −|z − αx_k|²/2σ², softmax-normalised in Double.
             let logits = (0..<k).map { j -> Double in

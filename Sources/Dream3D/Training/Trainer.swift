@@ -69,8 +69,8 @@ public final class Trainer<Prior: DiffusionPrior> {
         let c = configuration
         if step % c.occupancyInterval == 0 { renderer.updateOccupancy(using: &renderStream) }
         var cameras = c.cameras
-        cameras.width = prior.imageSize
-        cameras.height = prior.imageSize
+        cameras.width = prior.imageSize * c.supersampling
+        cameras.height = prior.imageSize * c.supersampling
         let camera = cameras.sample(using: &cameraStream)
         let lighting = Lighting.random(around: camera, ambient: cameraStream.uniform(in: c.ambientRange), using: &cameraStream)
         let shading = shadingMode(using: &cameraStream)
@@ -84,7 +84,9 @@ public final class Trainer<Prior: DiffusionPrior> {
         let render = renderer.render(camera, shading: shading, lighting: lighting, background: behind, using: &renderStream)
         // The render as the prior sees it, on the tape: the guidance's ∂L/∂x reaches the render through it
         // (through the VAE encoder for Stable Diffusion: threestudio's encode_images with gradients).
-        let x = prior.encodeRenders(render.image)
+        // Supersampled renders are pooled to the prior's size, and the prior sees the camera at that size.
+        let x = prior.encodeRenders(c.supersampling > 1 ? render.image.averagePooled(factor: c.supersampling) : render.image)
+        let seen = [camera.withSize(prior.imageSize)]
         let progress = Float(step) / Float(max(1, c.steps - 1))
         let tMax = c.sds.tRange.upperBound + (c.annealedTMax - c.sds.tRange.upperBound) * progress
         let prompt = guidancePrompt(for: camera)
@@ -92,13 +94,13 @@ public final class Trainer<Prior: DiffusionPrior> {
         var scoreModelLoss: Float?
         switch c.method {
         case "sjc":
-            (gradient, guidance) = c.sjc.imageGradient(x, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
+            (gradient, guidance) = c.sjc.imageGradient(x, cameras: seen, prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
         case "vsd":
-            (gradient, guidance) = c.vsd.imageGradient(x, cameras: [camera], prompt: prompt, prior: prior, scoreModel: scoreModel!,
+            (gradient, guidance) = c.vsd.imageGradient(x, cameras: seen, prompt: prompt, prior: prior, scoreModel: scoreModel!,
                                                        tMax: tMax, using: &noiseStream)
-            scoreModelLoss = scoreModel!.trainStep(on: x, prompt: prompt, cameras: [camera], using: &scoreStream)
+            scoreModelLoss = scoreModel!.trainStep(on: x, prompt: prompt, cameras: seen, using: &scoreStream)
         default:
-            (gradient, guidance) = c.sds.imageGradient(x, cameras: [camera], prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
+            (gradient, guidance) = c.sds.imageGradient(x, cameras: seen, prompt: prompt, prior: prior, tMax: tMax, using: &noiseStream)
         }
         var regularisation: Float = 0
         var losses: [Tensor] = []

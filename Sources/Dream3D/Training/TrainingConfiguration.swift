@@ -63,6 +63,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var viewDependentPrompts = true
     /// Background: "white", "random" (a new solid colour each step) or "learned".
     public var background = "random"
+    /// Renders are drawn at this multiple of the prior's image size and average-pooled down to it, as the
+    /// built-in prior's training images are (traced at 64², pooled to 32²); in the probe (DESIGN.md §9)
+    /// that removed most of the halo. Each step then traces supersampling² as many rays.
+    public var supersampling = 1
     /// t_max anneals linearly from tRange's upper bound to this value over the run (equal: no annealing);
     /// toward 0.5 sharpened silhouettes in the probe (DESIGN.md §9).
     public var annealedTMax: Float = 0.5
@@ -88,6 +92,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         guard steps > 0 else { throw .invalidValue(path: "steps", reason: "must be at least 1, got \(steps)") }
         guard logEvery > 0, checkpointEvery > 0 else {
             throw .invalidValue(path: "logEvery/checkpointEvery", reason: "must be at least 1")
+        }
+        guard (1...4).contains(supersampling) else {
+            throw .invalidValue(path: "supersampling", reason: "must be 1, 2, 3 or 4 (renders per side per prior pixel), got \(supersampling)")
         }
         guard (16...512).contains(meshResolution) else {
             throw .invalidValue(path: "meshResolution", reason: "must be in 16...512, got \(meshResolution)")

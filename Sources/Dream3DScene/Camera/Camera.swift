@@ -19,6 +19,14 @@ public struct Camera: Codable, Sendable, Equatable {
     /// prior's camera conditioning and the view-dependent prompt read them.
     public var elevation: Float, azimuth: Float, distance: Float
 
+    /// The same camera drawing a square image of side `size` (pose and field of view kept).
+    public func withSize(_ size: Int) -> Camera {
+        var camera = self
+        camera.width = size
+        camera.height = size
+        return camera
+    }
+
     /// A camera on the orbit around the origin (z up), looking at the origin.
     public init(elevation: Float, azimuth: Float, distance: Float, fovy: Float, width: Int, height: Int) {
         let e = elevation * .pi / 180, a = azimuth * .pi / 180
