@@ -13,7 +13,7 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));   // aligned(4):
 #define LOAD(p) (*(const v16 *)(p))
 #define STORE(p, x) (*(v16 *)(p) = (x))
 #define FMA(a, b, c) __builtin_elementwise_fma((a), (b), (c))
-#define SPLAT(x) ((x) + (v16){ 0 })
+#define SPLAT(x) ((x) - (v16){ 0 })   /* x − (+0) is x for every x (x + 0 is not, for −0): a plain broadcast */
 #define VMAX(a, b) __builtin_elementwise_max((a), (b))
 
 /// One score by the same fused multiply-adds, in the same order, as the vector paths.
