@@ -16,10 +16,10 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));   // aligned(4):
 #define SPLAT(x) ((x) - (v16){ 0 })   /* x − (+0) is x for every x (x + 0 is not, for −0): a plain broadcast */
 #define VMAX(a, b) __builtin_elementwise_max((a), (b))
 
-/// One score by the same fused multiply-adds, in the same order, as the vector paths.
-static inline float score(const float *q, const float *kt, long lk, long d, float scale, long j) {
-    float x = q[0] * scale * kt[j];
-    for (long c = 1; c < d; c++) x = __builtin_fmaf(q[c] * scale, kt[c * lk + j], x);
+/// One score from a scaled query row by the same fused multiply-adds, in the same order, as the vector paths.
+static inline float score(const float *qs, const float *kt, long lk, long d, long j) {
+    float x = qs[0] * kt[j];
+    for (long c = 1; c < d; c++) x = __builtin_fmaf(qs[c], kt[c * lk + j], x);
     return x;
 }
 
@@ -32,8 +32,11 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
         return;
     }
     long r = 0;
-    // 4 rows × 64 keys: 16 accumulators, and per channel 4 loads of kᵀ shared by 4 rows.
+    // 4 rows × 64 keys: 16 accumulators, and per channel 4 loads of kᵀ shared by 4 rows. The 4 query
+    // rows are scaled once into qs, so each multiply-add takes its broadcast operand from memory.
+    float qs[4 * d];
     for (; r + 4 <= m; r += 4) {
+        for (long i = 0; i < 4 * d; i++) qs[i] = q[r * d + i] * scale;
         v16 top[4];
         for (int i = 0; i < 4; i++) top[i] = SPLAT(-__builtin_inff());
         long j = 0;
@@ -41,13 +44,13 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
             v16 a[4][4];
             for (int t = 0; t < 4; t++) {
                 v16 k = LOAD(kt + j + 16 * t);
-                for (int i = 0; i < 4; i++) a[i][t] = SPLAT(q[(r + i) * d] * scale) * k;
+                for (int i = 0; i < 4; i++) a[i][t] = SPLAT(qs[i * d]) * k;
             }
             for (long c = 1; c < d; c++) {
                 const float *kc = kt + c * lk + j;
                 v16 k0 = LOAD(kc), k1 = LOAD(kc + 16), k2 = LOAD(kc + 32), k3 = LOAD(kc + 48);
                 for (int i = 0; i < 4; i++) {
-                    v16 x = SPLAT(q[(r + i) * d + c] * scale);
+                    v16 x = SPLAT(qs[i * d + c]);
                     a[i][0] = FMA(x, k0, a[i][0]); a[i][1] = FMA(x, k1, a[i][1]);
                     a[i][2] = FMA(x, k2, a[i][2]); a[i][3] = FMA(x, k3, a[i][3]);
                 }
@@ -57,10 +60,10 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
         }
         for (; j + 16 <= lk; j += 16) {
             v16 a[4];
-            for (int i = 0; i < 4; i++) a[i] = SPLAT(q[(r + i) * d] * scale) * LOAD(kt + j);
+            for (int i = 0; i < 4; i++) a[i] = SPLAT(qs[i * d]) * LOAD(kt + j);
             for (long c = 1; c < d; c++) {
                 v16 k = LOAD(kt + c * lk + j);
-                for (int i = 0; i < 4; i++) a[i] = FMA(SPLAT(q[(r + i) * d + c] * scale), k, a[i]);
+                for (int i = 0; i < 4; i++) a[i] = FMA(SPLAT(qs[i * d + c]), k, a[i]);
             }
             for (int i = 0; i < 4; i++) { STORE(s + (r + i) * lk + j, a[i]); top[i] = VMAX(top[i], a[i]); }
         }
@@ -68,7 +71,7 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
             float best = top[i][0];
             for (int l = 1; l < 16; l++) best = top[i][l] > best ? top[i][l] : best;
             for (long jj = j; jj < lk; jj++) {
-                float x = score(q + (r + i) * d, kt, lk, d, scale, jj);
+                float x = score(qs + i * d, kt, lk, d, jj);
                 s[(r + i) * lk + jj] = x;
                 best = x > best ? x : best;
             }
@@ -76,9 +79,10 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
         }
     }
     for (; r < m; r++) {
+        for (long c = 0; c < d; c++) qs[c] = q[r * d + c] * scale;
         float best = -__builtin_inff();
         for (long j = 0; j < lk; j++) {
-            float x = score(q + r * d, kt, lk, d, scale, j);
+            float x = score(qs, kt, lk, d, j);
             s[r * lk + j] = x;
             best = x > best ? x : best;
         }
