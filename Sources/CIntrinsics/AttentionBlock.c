@@ -35,6 +35,11 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
     // 4 rows × 64 keys: 16 accumulators, and per channel 4 loads of kᵀ shared by 4 rows. The 4 query
     // rows are scaled once into qs, so each multiply-add takes its broadcast operand from memory.
     float qs[4 * d];
+    // The last lk mod 16 keys: their columns of kᵀ padded with zeros to one vector, built once.
+    long first = lk - lk % 16, rest = lk - first;
+    float tail[rest > 0 ? d * 16 : 1];
+    for (long c = 0; c < d && rest > 0; c++)
+        for (long l = 0; l < 16; l++) tail[c * 16 + l] = l < rest ? kt[c * lk + first + l] : 0;
     for (; r + 4 <= m; r += 4) {
         for (long i = 0; i < 4 * d; i++) qs[i] = q[r * d + i] * scale;
         v16 top[4];
@@ -67,14 +72,21 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
             }
             for (int i = 0; i < 4; i++) { STORE(s + (r + i) * lk + j, a[i]); top[i] = VMAX(top[i], a[i]); }
         }
+        if (rest > 0) {
+            float out[16];
+            for (int i = 0; i < 4; i++) {
+                v16 a = SPLAT(qs[i * d]) * LOAD(tail);
+                for (long c = 1; c < d; c++) a = FMA(SPLAT(qs[i * d + c]), LOAD(tail + c * 16), a);
+                STORE(out, a);
+                for (long l = 0; l < rest; l++) {
+                    s[(r + i) * lk + j + l] = out[l];
+                    top[i][l] = out[l] > top[i][l] ? out[l] : top[i][l];
+                }
+            }
+        }
         for (int i = 0; i < 4; i++) {
             float best = top[i][0];
             for (int l = 1; l < 16; l++) best = top[i][l] > best ? top[i][l] : best;
-            for (long jj = j; jj < lk; jj++) {
-                float x = score(qs + i * d, kt, lk, d, jj);
-                s[(r + i) * lk + jj] = x;
-                best = x > best ? x : best;
-            }
             rowMax[r + i] = best;
         }
     }
