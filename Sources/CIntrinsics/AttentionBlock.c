@@ -16,15 +16,25 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));   // aligned(4):
 #define SPLAT(x) ((x) - (v16){ 0 })   /* x − (+0) is x for every x (x + 0 is not, for −0): a plain broadcast */
 #define VMAX(a, b) __builtin_elementwise_max((a), (b))
 
+void d3d_attention_pack_keys(const float *k, long lk, long d, float *packed) {
+    for (long strip = 0; strip * 64 < lk; strip++)
+        for (long c = 0; c < d; c++)
+            for (long l = 0; l < 64; l++) {
+                long key = strip * 64 + l;
+                packed[(strip * d + c) * 64 + l] = key < lk ? k[key * d + c] : 0;
+            }
+}
+
 /// One score from a scaled query row by the same fused multiply-adds, in the same order, as the vector paths.
-static inline float score(const float *qs, const float *kt, long lk, long d, long j) {
-    float x = qs[0] * kt[j];
-    for (long c = 1; c < d; c++) x = __builtin_fmaf(qs[c], kt[c * lk + j], x);
+static inline float score(const float *qs, const float *kp, long d, long j) {
+    const float *column = kp + (j / 64) * d * 64 + j % 64;
+    float x = qs[0] * column[0];
+    for (long c = 1; c < d; c++) x = __builtin_fmaf(qs[c], column[c * 64], x);
     return x;
 }
 
 D3D_VECTOR_CLONES
-void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long d, float scale,
+void d3d_attention_scores(const float *q, const float *kp, long m, long lk, long d, float scale,
                           float *s, float *rowMax) {
     if (d <= 0) {                       // no channels: every score is the empty sum
         for (long i = 0; i < m * lk; i++) s[i] = 0;
@@ -32,27 +42,24 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
         return;
     }
     long r = 0;
-    // 4 rows × 64 keys: 16 accumulators, and per channel 4 loads of kᵀ shared by 4 rows. The 4 query
-    // rows are scaled once into qs, so each multiply-add takes its broadcast operand from memory.
+    // 4 rows × 64 keys: 16 accumulators, and per channel 4 loads of one strip of keys (contiguous in
+    // the packing) shared by 4 rows. The 4 query rows are scaled once into qs, so each multiply-add
+    // takes its broadcast operand from memory.
     float qs[4 * d];
-    // The last lk mod 16 keys: their columns of kᵀ padded with zeros to one vector, built once.
-    long first = lk - lk % 16, rest = lk - first;
-    float tail[rest > 0 ? d * 16 : 1];
-    for (long c = 0; c < d && rest > 0; c++)
-        for (long l = 0; l < 16; l++) tail[c * 16 + l] = l < rest ? kt[c * lk + first + l] : 0;
     for (; r + 4 <= m; r += 4) {
         for (long i = 0; i < 4 * d; i++) qs[i] = q[r * d + i] * scale;
         v16 top[4];
         for (int i = 0; i < 4; i++) top[i] = SPLAT(-__builtin_inff());
         long j = 0;
         for (; j + 64 <= lk; j += 64) {
+            const float *strip = kp + j * d;
             v16 a[4][4];
             for (int t = 0; t < 4; t++) {
-                v16 k = LOAD(kt + j + 16 * t);
+                v16 k = LOAD(strip + 16 * t);
                 for (int i = 0; i < 4; i++) a[i][t] = SPLAT(qs[i * d]) * k;
             }
             for (long c = 1; c < d; c++) {
-                const float *kc = kt + c * lk + j;
+                const float *kc = strip + c * 64;
                 v16 k0 = LOAD(kc), k1 = LOAD(kc + 16), k2 = LOAD(kc + 32), k3 = LOAD(kc + 48);
                 for (int i = 0; i < 4; i++) {
                     v16 x = SPLAT(qs[i * d + c]);
@@ -63,24 +70,25 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
             for (int i = 0; i < 4; i++)
                 for (int t = 0; t < 4; t++) { STORE(s + (r + i) * lk + j + 16 * t, a[i][t]); top[i] = VMAX(top[i], a[i][t]); }
         }
-        for (; j + 16 <= lk; j += 16) {
+        // The last strip, 16 keys at a time; its padding keys are zeros, computed and not stored.
+        for (; j < lk; j += 16) {
+            const float *keys = kp + (j / 64) * d * 64 + j % 64;
+            long valid = lk - j < 16 ? lk - j : 16;
             v16 a[4];
-            for (int i = 0; i < 4; i++) a[i] = SPLAT(qs[i * d]) * LOAD(kt + j);
+            for (int i = 0; i < 4; i++) a[i] = SPLAT(qs[i * d]) * LOAD(keys);
             for (long c = 1; c < d; c++) {
-                v16 k = LOAD(kt + c * lk + j);
+                v16 k = LOAD(keys + c * 64);
                 for (int i = 0; i < 4; i++) a[i] = FMA(SPLAT(qs[i * d + c]), k, a[i]);
             }
-            for (int i = 0; i < 4; i++) { STORE(s + (r + i) * lk + j, a[i]); top[i] = VMAX(top[i], a[i]); }
-        }
-        if (rest > 0) {
-            float out[16];
             for (int i = 0; i < 4; i++) {
-                v16 a = SPLAT(qs[i * d]) * LOAD(tail);
-                for (long c = 1; c < d; c++) a = FMA(SPLAT(qs[i * d + c]), LOAD(tail + c * 16), a);
-                STORE(out, a);
-                for (long l = 0; l < rest; l++) {
-                    s[(r + i) * lk + j + l] = out[l];
-                    top[i][l] = out[l] > top[i][l] ? out[l] : top[i][l];
+                if (valid == 16) {
+                    STORE(s + (r + i) * lk + j, a[i]);
+                    top[i] = VMAX(top[i], a[i]);
+                } else {
+                    for (long l = 0; l < valid; l++) {
+                        s[(r + i) * lk + j + l] = a[i][l];
+                        top[i][l] = a[i][l] > top[i][l] ? a[i][l] : top[i][l];
+                    }
                 }
             }
         }
@@ -94,7 +102,7 @@ void d3d_attention_scores(const float *q, const float *kt, long m, long lk, long
         for (long c = 0; c < d; c++) qs[c] = q[r * d + c] * scale;
         float best = -__builtin_inff();
         for (long j = 0; j < lk; j++) {
-            float x = score(qs, kt, lk, d, j);
+            float x = score(qs, kp, d, j);
             s[r * lk + j] = x;
             best = x > best ? x : best;
         }

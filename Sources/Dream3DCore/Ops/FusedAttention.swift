@@ -52,15 +52,15 @@ extension Tensor {
         // Every block writes all its rows of both (the values kernel assigns), so neither needs a zero fill.
         var out = uninitializedStorage(g.heads * lq * dv)
         var logSumExp = uninitializedStorage(g.heads * lq)
-        let keysTransposed = transposedKeys(k, g)
+        let keys = packedKeys(k, g), perHead = d3d_attention_packed_keys_count(lk, d)
         let rows = g.blockRows, blocks = (lq + rows - 1) / rows
         // Blocks are independent: one per core. Every block writes its own rows: deterministic.
-        q.scalars.withUnsafeBufferPointer { qb in keysTransposed.withUnsafeBufferPointer { ktb in v.scalars.withUnsafeBufferPointer { vb in
+        q.scalars.withUnsafeBufferPointer { qb in keys.withUnsafeBufferPointer { ktb in v.scalars.withUnsafeBufferPointer { vb in
         out.withUnsafeMutableBufferPointer { ob in logSumExp.withUnsafeMutableBufferPointer { lb in
             let lse = lb.baseAddress!, o = ob.baseAddress!
             parallelFor(g.heads * blocks) { item in
                 let h = item / blocks, start = (item % blocks) * rows, m = min(rows, lq - start)
-                let qh = qb.baseAddress! + h * lq * d, kth = ktb.baseAddress! + h * d * lk, vh = vb.baseAddress! + h * lk * dv
+                let qh = qb.baseAddress! + h * lq * d, kth = ktb.baseAddress! + h * perHead, vh = vb.baseAddress! + h * lk * dv
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * lk + 2 * m)
                 defer { scratch.deallocate() }
                 let tops = scratch + m * lk, totals = tops + m
@@ -87,33 +87,30 @@ extension Tensor {
     }
 }
 
-/// kᵀ of every head, [heads, d, Lk]: the layout the scores kernel reads (one head per core).
-private func transposedKeys(_ k: Tensor, _ g: AttentionShape) -> [Float] {
-    let (lk, d) = (g.lk, g.d)
-    var out = uninitializedStorage(g.heads * d * lk)
-    k.scalars.withUnsafeBufferPointer { kb in out.withUnsafeMutableBufferPointer { ob in
-        let kb = kb.baseAddress!, ob = ob.baseAddress!
-        parallelFor(g.heads) { h in
-            let src = kb + h * lk * d, dst = ob + h * d * lk
-            for j in 0..<lk { for c in 0..<d { dst[c * lk + j] = src[j * d + c] } }
+/// Every head's keys packed for the scores kernel (CIntrinsics/AttentionBlock.h), one head per core.
+private func packedKeys(_ k: Tensor, _ g: AttentionShape) -> [Float] {
+    let perHead = d3d_attention_packed_keys_count(g.lk, g.d)
+    return storage(g.heads * perHead) { out in
+        k.scalars.withUnsafeBufferPointer { kb in
+            guard let kb = kb.baseAddress, let ob = out.baseAddress else { return }
+            parallelFor(g.heads) { h in d3d_attention_pack_keys(kb + h * g.lk * g.d, g.lk, g.d, ob + h * perHead) }
         }
-    } }
-    return out
+    }
 }
 
 private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tensor, _ v: Tensor, _ y: Tensor, _ logSumExp: [Float]) {
     let (lq, lk, d, dv) = (g.lq, g.lk, g.d, g.dv), rows = g.blockRows
     var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dvs = [Float](repeating: 0, count: v.count)
-    let dy = y.gradScalars, keysTransposed = transposedKeys(k, g)
+    let dy = y.gradScalars, keys = packedKeys(k, g), perHead = d3d_attention_packed_keys_count(lk, d)
     // One head per core (dK and dV sum over a head's query blocks), unsplit GEMMs as in forward.
     q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
-    keysTransposed.withUnsafeBufferPointer { ktb in y.scalars.withUnsafeBufferPointer { ob in dy.withUnsafeBufferPointer { dob in
+    keys.withUnsafeBufferPointer { ktb in y.scalars.withUnsafeBufferPointer { ob in dy.withUnsafeBufferPointer { dob in
     dq.withUnsafeMutableBufferPointer { dqb in dk.withUnsafeMutableBufferPointer { dkb in dvs.withUnsafeMutableBufferPointer { dvb in
         parallelFor(g.heads) { h in
             let p = UnsafeMutablePointer<Float>.allocate(capacity: 2 * rows * lk + rows), dp = p + rows * lk, tops = dp + rows * lk
             defer { p.deallocate() }
             let qh = qb.baseAddress! + h * lq * d, kh = kb.baseAddress! + h * lk * d, vh = vb.baseAddress! + h * lk * dv
-            let kth = ktb.baseAddress! + h * d * lk
+            let kth = ktb.baseAddress! + h * perHead
             let oh = ob.baseAddress! + h * lq * dv, doh = dob.baseAddress! + h * lq * dv
             for start in stride(from: 0, to: lq, by: rows) {
                 let m = min(rows, lq - start)
