@@ -6,7 +6,7 @@
 // heads a GEMM spent a third of its time packing operands (measured on one 4096-token head, one core:
 // 26.5 ms through OpenBLAS, 14.1 ms with these kernels, keys packed once per call, and the fused
 // multiply-add exponential).
-// Backward recomputes each block's probabilities from the saved row log-sum-exp (FlashAttention's backward):
+// Backward recomputes each block's probabilities from the rows' log-sum-exp (FlashAttention's backward):
 //   dV += Pᵀ·dO,  dP = dO·vᵀ,  dS = P ∘ (dP − rowsum(dO ∘ O)),  dQ += scale·dS·k,  dK += scale·dSᵀ·q.
 // Same result as `scaledDotProductAttention` (Attention.swift) up to rounding; that op stays the reference.
 import CIntrinsics
@@ -52,13 +52,15 @@ extension Tensor {
                                scale: scale ?? 1 / Float(d).squareRoot(), causal: causal, blockBudget: blockBudget)
         // Every block writes all its rows of both (the values kernel assigns), so neither needs a zero fill.
         var out = uninitializedStorage(g.heads * lq * dv)
-        var logSumExp = uninitializedStorage(g.heads * lq)
+        // Each row's maximum and sum of exponentials, for backward's log-sum-exp (a log per row is work
+        // a forward without a tape should not pay: 1% of a U-Net forward's samples in logf).
+        var rowStatistics = uninitializedStorage(2 * g.heads * lq)
         let keys = packedKeys(k, g), perHead = d3d_attention_packed_keys_count(lk, d)
         let rows = g.blockRows, blocks = (lq + rows - 1) / rows
         // Blocks are independent: one per core. Every block writes its own rows: deterministic.
         q.scalars.withUnsafeBufferPointer { qb in keys.withUnsafeBufferPointer { ktb in v.scalars.withUnsafeBufferPointer { vb in
-        out.withUnsafeMutableBufferPointer { ob in logSumExp.withUnsafeMutableBufferPointer { lb in
-            let lse = lb.baseAddress!, o = ob.baseAddress!
+        out.withUnsafeMutableBufferPointer { ob in rowStatistics.withUnsafeMutableBufferPointer { sb in
+            let statistics = sb.baseAddress!, o = ob.baseAddress!
             parallelFor(g.heads * blocks) { item in
                 let h = item / blocks, start = (item % blocks) * rows, m = min(rows, lq - start)
                 let qh = qb.baseAddress! + h * lq * d, kth = ktb.baseAddress! + h * perHead, vh = vb.baseAddress! + h * lk * dv
@@ -71,7 +73,8 @@ extension Tensor {
                     let top = visible == lk ? tops[r] : rowMaximum(row, visible)
                     totals[r] = expShiftedSum(row, visible, shift: top)
                     for j in visible..<lk { row[j] = 0 }
-                    lse[h * lq + start + r] = top + Foundation.log(totals[r])
+                    statistics[2 * (h * lq + start + r)] = top
+                    statistics[2 * (h * lq + start + r) + 1] = totals[r]
                 }
                 let oh = o + (h * lq + start) * dv
                 d3d_attention_values(scratch, vh, m, lk, dv, oh)      // unnormalised, then rows ÷ their sums
@@ -83,7 +86,7 @@ extension Tensor {
         } } } } }
         let outShape = Array(q.shape.dropLast()) + [dv]
         return record(Tensor(shape: outShape, scalars: out), inputs: [q, k, v]) { y in
-            fusedAttentionBackward(g, q, k, v, y, logSumExp)
+            fusedAttentionBackward(g, q, k, v, y, rowStatistics)
         }
     }
 }
@@ -99,7 +102,8 @@ private func packedKeys(_ k: Tensor, _ g: AttentionShape) -> [Float] {
     }
 }
 
-private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tensor, _ v: Tensor, _ y: Tensor, _ logSumExp: [Float]) {
+/// `rowStatistics` holds each query row's score maximum and sum of exponentials, interleaved.
+private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tensor, _ v: Tensor, _ y: Tensor, _ rowStatistics: [Float]) {
     let (lq, lk, d, dv) = (g.lq, g.lk, g.d, g.dv), rows = g.blockRows
     var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dvs = [Float](repeating: 0, count: v.count)
     let dy = y.gradScalars, keys = packedKeys(k, g), perHead = d3d_attention_packed_keys_count(lk, d)
@@ -121,7 +125,8 @@ private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tenso
                     let i = start + r, row = p + r * lk, drow = dp + r * lk, visible = g.visibleKeys(i)
                     var delta: Float = 0                                                                  // rowsum(dO ∘ O)
                     for c in 0..<dv { delta += doh[i * dv + c] * oh[i * dv + c] }
-                    _ = expShiftedSum(row, visible, shift: logSumExp[h * lq + i])                         // P
+                    let top = rowStatistics[2 * (h * lq + i)], total = rowStatistics[2 * (h * lq + i) + 1]
+                    _ = expShiftedSum(row, visible, shift: top + Foundation.log(total))                   // P
                     for j in visible..<lk { row[j] = 0 }
                     for j in 0..<lk { drow[j] = row[j] * (drow[j] - delta) }                              // dS
                 }
