@@ -46,16 +46,43 @@ void d3d_relu_backward(const float *x, const float *dy, float *dx, long count) {
     for (long i = 0; i < count; i++) dx[i] += x[i] > 0 ? dy[i] : 0;
 }
 
+/// GELU(x) = x·Φ(x) = 0.5x(1 + erf(x/√2)).
+static inline float gelu_erf(float x) { return 0.5f * x * (1 + fast_erf(x * 0.70710678118654752f)); }
+
+/// GELU′(x) = Φ(x) + x·φ(x).
+static inline float gelu_erf_derivative(float x) {
+    float cdf = 0.5f * (1 + fast_erf(x * 0.70710678118654752f));
+    float pdf = d3d_fast_exp(-0.5f * x * x) * 0.39894228040143268f;   // 1/√(2π)
+    return cdf + x * pdf;
+}
+
 D3D_VECTOR_CLONES
 void d3d_gelu_erf(const float *x, float *y, long count) {
-    for (long i = 0; i < count; i++) y[i] = 0.5f * x[i] * (1 + fast_erf(x[i] * 0.70710678118654752f));
+    for (long i = 0; i < count; i++) y[i] = gelu_erf(x[i]);
 }
 
 D3D_VECTOR_CLONES
 void d3d_gelu_erf_backward(const float *x, const float *dy, float *dx, long count) {
-    for (long i = 0; i < count; i++) {
-        float cdf = 0.5f * (1 + fast_erf(x[i] * 0.70710678118654752f));
-        float pdf = d3d_fast_exp(-0.5f * x[i] * x[i]) * 0.39894228040143268f;   // 1/√(2π)
-        dx[i] += dy[i] * (cdf + x[i] * pdf);
+    for (long i = 0; i < count; i++) dx[i] += dy[i] * gelu_erf_derivative(x[i]);
+}
+
+D3D_VECTOR_CLONES
+void d3d_geglu(const float *h, float *y, long rows, long half) {
+    for (long r = 0; r < rows; r++) {
+        const float *a = h + r * 2 * half, *b = a + half;
+        float *o = y + r * half;
+        for (long c = 0; c < half; c++) o[c] = a[c] * gelu_erf(b[c]);
+    }
+}
+
+D3D_VECTOR_CLONES
+void d3d_geglu_backward(const float *h, const float *dy, float *dh, long rows, long half) {
+    for (long r = 0; r < rows; r++) {
+        const float *a = h + r * 2 * half, *b = a + half, *g = dy + r * half;
+        float *da = dh + r * 2 * half, *db = da + half;
+        for (long c = 0; c < half; c++) {
+            da[c] += g[c] * gelu_erf(b[c]);
+            db[c] += g[c] * a[c] * gelu_erf_derivative(b[c]);
+        }
     }
 }

@@ -1,7 +1,7 @@
-// SoftmaxRow.c — see include/SoftmaxRow.h. Each kernel is compiled three times (AVX-512, AVX2,
-// baseline x86-64) and the loader picks the widest the CPU has. Contraction into FMA is off, so the
-// copies compute the very same operations in the same order: results are bit-identical across CPUs,
-// only faster on wider ones (DESIGN.md §6).
+// SoftmaxRow.c — see include/SoftmaxRow.h. Each kernel is compiled three times (x86-64-v4, x86-64-v3,
+// baseline x86-64) and the loader picks the widest the CPU has. Contraction into FMA is off and the
+// exponential's fused multiply-adds are written out, so the copies compute the very same operations in
+// the same order: results are bit-identical across CPUs, only faster on wider ones (DESIGN.md §6).
 #include "SoftmaxRow.h"
 #include "FastExp.h"
 

@@ -65,6 +65,28 @@ import Testing
         expectGradientsMatchFiniteDifferences([x]) { x.quickGELU() }
     }
 
+    @Test func gegluGradientsMatchFiniteDifferences() {
+        // Rows of 2·3: each output reads a value from the first half and a gate from the second.
+        var rng = SeededGenerator(seed: 31)
+        let x = Tensor.uniform([4, 6], in: -3...3, using: &rng).requiringGrad()
+        expectGradientsMatchFiniteDifferences([x]) { x.geglu() }
+    }
+
+    @Test func gegluValuesMatchItsDefinition() {
+        // a·GELU(b) per row [a | b], the reference evaluated in Double with Foundation's erf; rows of
+        // 2·37 and 5 rows so the kernel's vector loop and its leftover lanes both run.
+        var rng = SeededGenerator(seed: 32)
+        let half = 37, rows = 5
+        let x = Tensor.uniform([rows, 2 * half], in: -5...5, using: &rng)
+        let expected = (0..<(rows * half)).map { i -> Float in
+            let a = Double(x.scalars[(i / half) * 2 * half + i % half]), b = Double(x.scalars[(i / half) * 2 * half + half + i % half])
+            return Float(a * 0.5 * b * (1 + Foundation.erf(b / 2.0.squareRoot())))
+        }
+        let y = x.geglu()
+        #expect(y.shape == [rows, half])
+        expectClose(y.scalars, expected, tolerance: 1e-5, "geglu")
+    }
+
     @Test func activationValuesMatchTheirDefinitions() {
         // Reference values from the closed forms, evaluated in Double.
         let points: [Double] = [-40, -3, -0.5, 0, 0.5, 3, 40]

@@ -20,6 +20,24 @@ import Testing
         }
     }
 
+    /// Shapes that reach every path of the block kernels (CIntrinsics/AttentionBlock.c): 16-channel heads
+    /// as the U-Net's, 4-row and 8-row groups with leftover rows, 64- and 16-key strips with leftover keys,
+    /// value widths of one and two 16-channel vectors with leftover channels.
+    @Test(arguments: [(16, 16), (16, 40), (24, 32)])
+    func matchesUnfusedAttentionOnVectorPaths(d: Int, dv: Int) {
+        var rng = SeededGenerator(seed: 23)
+        let q = Tensor.normal([2, 37, d], using: &rng), k = Tensor.normal([2, 150, d], using: &rng)
+        let v = Tensor.normal([2, 150, dv], using: &rng)
+        for causal in [false, true] {
+            let reference = Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: causal)
+            for budget in [1 << 18, 150 * 11] {
+                let fused = Tensor.fusedAttention(query: q, key: k, value: v, causal: causal, scale: nil, blockBudget: budget)
+                let worst = zip(fused.scalars, reference.scalars).map { abs($0 - $1) }.max()!
+                #expect(worst < 1e-5, "d \(d), dv \(dv), causal \(causal), budget \(budget): max difference \(worst)")
+            }
+        }
+    }
+
     @Test(arguments: [false, true])
     func gradientsMatchFiniteDifferences(causal: Bool) {
         var rng = SeededGenerator(seed: 22)
@@ -27,6 +45,16 @@ import Testing
         let v = Tensor.normal([2, 6, 4], using: &rng).requiringGrad()
         expectGradientsMatchFiniteDifferences([q, k, v]) {
             Tensor.fusedAttention(query: q, key: k, value: v, causal: causal, scale: nil, blockBudget: 12)
+        }
+    }
+
+    /// Backward through the kernels' vector paths: 16-channel heads, a 64-key strip and a leftover.
+    @Test func gradientsMatchFiniteDifferencesOnVectorPaths() {
+        var rng = SeededGenerator(seed: 24)
+        let q = Tensor.normal([1, 9, 16], using: &rng).requiringGrad(), k = Tensor.normal([1, 70, 16], using: &rng).requiringGrad()
+        let v = Tensor.normal([1, 70, 16], using: &rng).requiringGrad()
+        expectGradientsMatchFiniteDifferences([q, k, v]) {
+            Tensor.fusedAttention(query: q, key: k, value: v, causal: false, scale: nil, blockBudget: 70 * 5)
         }
     }
 

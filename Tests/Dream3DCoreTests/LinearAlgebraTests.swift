@@ -58,6 +58,19 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: Int, padding: I
         expectGradientsMatchFiniteDifferences([x, w, b]) { Tensor.conv2d(x, weight: w, bias: b, stride: stride, padding: padding) }
     }
 
+    /// One image per GEMM (column budget 1), split into bands of output rows: 1 row (the budget fits
+    /// none), 2 rows of 6 at stride 1 (27 columns × 6 pixels a row), 2 of 3 at stride 2, a last band shorter.
+    @Test(arguments: [(1, 1), (27 * 6 * 2, 1), (27 * 6 * 4, 1), (27 * 3 * 2, 2)])
+    func conv2dBandPaths(bandBudget: Int, stride: Int) {
+        let x = randomInput([2, 3, 6, 6], seed: 45), w = randomInput([4, 3, 3, 3], seed: 46), b = randomInput([4], seed: 47)
+        let y = Tensor.conv2d(x, weight: w, bias: b, stride: stride, padding: 1, columnBudget: 1, bandBudget: bandBudget)
+        expectClose(y.scalars, naiveConv2d(x, w, b, stride: stride, padding: 1), tolerance: 1e-5,
+                    "conv2d, band budget \(bandBudget), stride \(stride)")
+        expectGradientsMatchFiniteDifferences([x, w, b]) {
+            Tensor.conv2d(x, weight: w, bias: b, stride: stride, padding: 1, columnBudget: 1, bandBudget: bandBudget)
+        }
+    }
+
     @Test(arguments: [1, 3 * 27 * 36, 1 << 20])     // column budgets: one image, three images, all five per GEMM
     func conv2dChunkingPaths(columnBudget: Int) {
         let x = randomInput([5, 3, 6, 6], seed: 42), w = randomInput([4, 3, 3, 3], seed: 43), b = randomInput([4], seed: 44)

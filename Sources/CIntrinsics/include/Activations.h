@@ -18,3 +18,9 @@ void d3d_relu_backward(const float *x, const float *dy, float *dx, long count);
 void d3d_gelu_erf(const float *x, float *y, long count);
 /// dx += dy·(Φ(x) + x·φ(x)).
 void d3d_gelu_erf_backward(const float *x, const float *dy, float *dx, long count);
+
+/// GEGLU's gate over rows of h [rows, 2·half]: y[r, c] = h[r, c]·GELU(h[r, half + c]) (diffusers GEGLU,
+/// exact-erf GELU), one pass instead of two slices, a GELU and a product.
+void d3d_geglu(const float *h, float *y, long rows, long half);
+/// dh[r, c] += dy[r, c]·GELU(b), dh[r, half + c] += dy[r, c]·a·GELU′(b), with a = h[r, c], b = h[r, half + c].
+void d3d_geglu_backward(const float *h, const float *dy, float *dh, long rows, long half);

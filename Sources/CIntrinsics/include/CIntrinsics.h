@@ -2,8 +2,10 @@
 // Swift compiler inlines at the call site (no call overhead).
 #pragma once
 
-#include "SoftmaxRow.h"    // vector kernels with per-CPU copies: fused attention
-#include "Activations.h"   // and SiLU, GELU
+#include "SoftmaxRow.h"               // vector kernels with per-CPU copies: fused attention
+#include "AttentionBlock.h"           // and its two products
+#include "Activations.h"              // and SiLU, GELU
+#include "NormalizationStatistics.h"  // and GroupNorm's and LayerNorm's statistics
 
 /// Asks the CPU to bring the cache line holding `address` closer for a read soon. The hash grid's
 /// fine levels are random accesses into 4 MB tables; prefetching a block of points ahead lets many

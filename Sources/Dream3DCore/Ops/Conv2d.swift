@@ -12,6 +12,8 @@ struct ConvolutionGeometry {
     let strideY, strideX, padY, padX: Int
     /// Most floats the column buffer may hold; see `imagesPerChunk`.
     var columnBudget = 1 << 20
+    /// Most floats one band's column buffer may hold; see `rowsPerBand`.
+    var bandBudget = 1 << 17
     var outHeight: Int { (height + 2 * padY - kernelHeight) / strideY + 1 }
     var outWidth: Int { (width + 2 * padX - kernelWidth) / strideX + 1 }
     var pixels: Int { outHeight * outWidth }                     // P: output pixels per image
@@ -21,17 +23,24 @@ struct ConvolutionGeometry {
     /// the GEMM reads it (measured: 0.66 of the sgemm peak at 2.4 MB against 0.58 at 19 MB, for
     /// 3×3 64→64 at 32²). Small late-U-Net images still batch into one wide GEMM.
     var imagesPerChunk: Int { max(1, min(batch, columnBudget / max(1, columns * pixels))) }
+    /// Output rows per band when images go one at a time: a band's columns (≤ 512 KB) stay in L2 from
+    /// the unfold to the GEMM, where a whole 64² image's (4.7 MB for 32 channels) went out to memory
+    /// and back, twice (the unfold writes them, OpenBLAS reads them to pack them).
+    var rowsPerBand: Int { max(1, min(outHeight, bandBudget / max(1, columns * outWidth))) }
 
-    /// cols[k, j·P + p] = x[first + j, c, oh·s − pad + i, ow·s − pad + jj] (0 outside), k = (c·kh + i)·kw + jj.
-    func unfold(_ x: UnsafePointer<Float>, images: Range<Int>, into cols: UnsafeMutablePointer<Float>, parallel: Bool = true) {
-        let rowLength = images.count * pixels, plane = height * width
+    /// cols[k, j·P + p] = x[first + j, c, oh·s − pad + i, ow·s − pad + jj] (0 outside), k = (c·kh + i)·kw + jj,
+    /// over the output rows `rows` only (P is then rows.count·Wo and p counts from the band's first pixel).
+    func unfold(_ x: UnsafePointer<Float>, images: Range<Int>, rows: Range<Int>? = nil, into cols: UnsafeMutablePointer<Float>,
+                parallel: Bool = true) {
+        let rows = rows ?? 0..<outHeight
+        let rowLength = images.count * rows.count * outWidth, plane = height * width
         let row = { (k: Int) in
             let c = k / (kernelHeight * kernelWidth), i = (k / kernelWidth) % kernelHeight, jj = k % kernelWidth
             let valid = validOutputColumns(tap: jj)
             var dst = cols + k * rowLength
             for n in images {
                 let src = x + (n * inChannels + c) * plane
-                for oh in 0..<outHeight {
+                for oh in rows {
                     let h = oh * strideY - padY + i
                     if h < 0 || h >= height || valid.isEmpty {
                         dst.update(repeating: 0, count: outWidth)
@@ -87,16 +96,19 @@ extension Tensor {
     /// 2-D convolution: x [N, C, H, W], weight [O, C, kh, kw], bias [O] → [N, O, Ho, Wo] with
     /// Ho = (H + 2·padding − kh) / stride + 1 (cross-correlation, as PyTorch).
     public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) -> Tensor {
-        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, columnBudget: 1 << 20)
+        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, columnBudget: 1 << 20, bandBudget: 1 << 17)
     }
 
-    /// `conv2d` with the column buffer limited to `columnBudget` floats (tests force every chunking path with it).
-    static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, columnBudget: Int) -> Tensor {
+    /// `conv2d` with the column buffer limited to `columnBudget` floats and a band's to `bandBudget`
+    /// (tests force every chunking path with them).
+    static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, columnBudget: Int,
+                       bandBudget: Int = 1 << 17) -> Tensor {
         precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1],
                      "conv2d: input \(x.shape) does not fit weight \(weight.shape)")
         let g = ConvolutionGeometry(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
                                     outChannels: weight.shape[0], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
-                                    strideY: stride, strideX: stride, padY: padding, padX: padding, columnBudget: columnBudget)
+                                    strideY: stride, strideX: stride, padY: padding, padX: padding, columnBudget: columnBudget,
+                                    bandBudget: bandBudget)
         precondition(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
         if let bias { precondition(bias.shape == [g.outChannels], "conv2d: bias \(bias.shape) for \(g.outChannels) channels") }
         let out = storage(g.batch * g.outChannels * g.pixels) { y in      // convolutionForward writes every element
@@ -126,15 +138,17 @@ private func convolutionForward(_ g: ConvolutionGeometry, _ x: UnsafePointer<Flo
     }
     let chunk = g.imagesPerChunk
     if chunk == 1 {
-        // Large images: each core unfolds whole images into its own buffer and runs their GEMM unsplit
-        // (OpenBLAS is single-threaded, Ops/GEMM.swift) straight into y[n], whose [O, P] layout is the
-        // GEMM's output. Images are independent, so the bits do not depend on the cores (measured on
-        // 3×3 64→64 at 32² ×8: 0.35 of the sgemm peak with split GEMMs, see the bench for this one).
-        parallelFor(g.batch) { n in
-            let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * P)
+        // Large images: each core unfolds a band of output rows of one image into its own buffer and
+        // runs the band's GEMM unsplit (OpenBLAS is single-threaded, Ops/GEMM.swift) straight into
+        // y[n][:, band], a block of y[n]'s [O, P] layout. Every output is one GEMM's dot product over
+        // all of K, and the bands depend only on the sizes: the bits do not depend on the cores.
+        let bandRows = g.rowsPerBand, bands = (g.outHeight + bandRows - 1) / bandRows
+        parallelFor(g.batch * bands) { item in
+            let n = item / bands, first = (item % bands) * bandRows, rows = first..<min(g.outHeight, first + bandRows)
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * rows.count * g.outWidth)
             defer { cols.deallocate() }
-            g.unfold(x, images: n..<(n + 1), into: cols, parallel: false)
-            gemm(m: O, n: P, k: K, w, cols, beta: beta, y + n * O * P, split: false)
+            g.unfold(x, images: n..<(n + 1), rows: rows, into: cols, parallel: false)
+            gemm(m: O, n: rows.count * g.outWidth, k: K, w, cols, beta: beta, y + n * O * P + first * g.outWidth, ldc: P, split: false)
         }
         return
     }

@@ -2,7 +2,11 @@
 // matrix of every head at once: queries are taken a block of rows at a time (FlashAttention's tiling, Dao
 // et al. 2022, one pass over the keys since a whole row of scores fits in cache here), so a U-Net's 4096-token
 // self-attention needs a ~1 MB scratch instead of 64 MB per head, and the exponentials vectorise (CIntrinsics/SoftmaxRow.c).
-// Backward recomputes each block's probabilities from the saved row log-sum-exp (FlashAttention's backward):
+// The two products of a block run in CIntrinsics/AttentionBlock.c rather than OpenBLAS: with 16-channel
+// heads a GEMM spent a third of its time packing operands (measured on one 4096-token head, one core:
+// 26.5 ms through OpenBLAS, 14.1 ms with these kernels, keys packed once per call, and the fused
+// multiply-add exponential).
+// Backward recomputes each block's probabilities from the rows' log-sum-exp (FlashAttention's backward):
 //   dV += Pᵀ·dO,  dP = dO·vᵀ,  dS = P ∘ (dP − rowsum(dO ∘ O)),  dQ += scale·dS·k,  dK += scale·dSᵀ·q.
 // Same result as `scaledDotProductAttention` (Attention.swift) up to rounding; that op stays the reference.
 import CIntrinsics
@@ -46,31 +50,34 @@ extension Tensor {
         precondition(!causal || lk >= lq, "causal attention needs at least as many keys as queries")
         let g = AttentionShape(heads: q.count / max(1, lq * d), lq: lq, lk: lk, d: d, dv: dv,
                                scale: scale ?? 1 / Float(d).squareRoot(), causal: causal, blockBudget: blockBudget)
-        // Every block writes all its rows of both (the P·V GEMM with beta = 0), so neither needs a zero fill.
+        // Every block writes all its rows of both (the values kernel assigns), so neither needs a zero fill.
         var out = uninitializedStorage(g.heads * lq * dv)
-        var logSumExp = uninitializedStorage(g.heads * lq)
+        // Each row's maximum and sum of exponentials, for backward's log-sum-exp (a log per row is work
+        // a forward without a tape should not pay: 1% of a U-Net forward's samples in logf).
+        var rowStatistics = uninitializedStorage(2 * g.heads * lq)
+        let keys = packedKeys(k, g), perHead = d3d_attention_packed_keys_count(lk, d)
         let rows = g.blockRows, blocks = (lq + rows - 1) / rows
-        // Blocks are independent: one per core, each GEMM unsplit (small GEMMs lose more to thread
-        // hand-offs than they gain). Every block writes its own rows: deterministic.
-        q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
-        out.withUnsafeMutableBufferPointer { ob in logSumExp.withUnsafeMutableBufferPointer { lb in
-            let lse = lb.baseAddress!, o = ob.baseAddress!
+        // Blocks are independent: one per core. Every block writes its own rows: deterministic.
+        q.scalars.withUnsafeBufferPointer { qb in keys.withUnsafeBufferPointer { ktb in v.scalars.withUnsafeBufferPointer { vb in
+        out.withUnsafeMutableBufferPointer { ob in rowStatistics.withUnsafeMutableBufferPointer { sb in
+            let statistics = sb.baseAddress!, o = ob.baseAddress!
             parallelFor(g.heads * blocks) { item in
                 let h = item / blocks, start = (item % blocks) * rows, m = min(rows, lq - start)
-                let qh = qb.baseAddress! + h * lq * d, kh = kb.baseAddress! + h * lk * d, vh = vb.baseAddress! + h * lk * dv
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * lk + m)
+                let qh = qb.baseAddress! + h * lq * d, kth = ktb.baseAddress! + h * perHead, vh = vb.baseAddress! + h * lk * dv
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * lk + 2 * m)
                 defer { scratch.deallocate() }
-                let totals = scratch + m * lk
-                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, scratch, split: false)
+                let tops = scratch + m * lk, totals = tops + m
+                d3d_attention_scores(qh + start * d, kth, m, lk, d, g.scale, scratch, tops)
                 for r in 0..<m {
                     let row = scratch + r * lk, visible = g.visibleKeys(start + r)
-                    let top = rowMaximum(row, visible)
+                    let top = visible == lk ? tops[r] : rowMaximum(row, visible)
                     totals[r] = expShiftedSum(row, visible, shift: top)
                     for j in visible..<lk { row[j] = 0 }
-                    lse[h * lq + start + r] = top + Foundation.log(totals[r])
+                    statistics[2 * (h * lq + start + r)] = top
+                    statistics[2 * (h * lq + start + r) + 1] = totals[r]
                 }
                 let oh = o + (h * lq + start) * dv
-                gemm(m: m, n: dv, k: lk, scratch, vh, oh, split: false)    // unnormalised, then rows ÷ their sums
+                d3d_attention_values(scratch, vh, m, lk, dv, oh)      // unnormalised, then rows ÷ their sums
                 for r in 0..<m {
                     let inverse = 1 / totals[r]
                     for c in 0..<dv { oh[r * dv + c] *= inverse }
@@ -79,33 +86,47 @@ extension Tensor {
         } } } } }
         let outShape = Array(q.shape.dropLast()) + [dv]
         return record(Tensor(shape: outShape, scalars: out), inputs: [q, k, v]) { y in
-            fusedAttentionBackward(g, q, k, v, y, logSumExp)
+            fusedAttentionBackward(g, q, k, v, y, rowStatistics)
         }
     }
 }
 
-private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tensor, _ v: Tensor, _ y: Tensor, _ logSumExp: [Float]) {
+/// Every head's keys packed for the scores kernel (CIntrinsics/AttentionBlock.h), one head per core.
+private func packedKeys(_ k: Tensor, _ g: AttentionShape) -> [Float] {
+    let perHead = d3d_attention_packed_keys_count(g.lk, g.d)
+    return storage(g.heads * perHead) { out in
+        k.scalars.withUnsafeBufferPointer { kb in
+            guard let kb = kb.baseAddress, let ob = out.baseAddress else { return }
+            parallelFor(g.heads) { h in d3d_attention_pack_keys(kb + h * g.lk * g.d, g.lk, g.d, ob + h * perHead) }
+        }
+    }
+}
+
+/// `rowStatistics` holds each query row's score maximum and sum of exponentials, interleaved.
+private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tensor, _ v: Tensor, _ y: Tensor, _ rowStatistics: [Float]) {
     let (lq, lk, d, dv) = (g.lq, g.lk, g.d, g.dv), rows = g.blockRows
     var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dvs = [Float](repeating: 0, count: v.count)
-    let dy = y.gradScalars
+    let dy = y.gradScalars, keys = packedKeys(k, g), perHead = d3d_attention_packed_keys_count(lk, d)
     // One head per core (dK and dV sum over a head's query blocks), unsplit GEMMs as in forward.
     q.scalars.withUnsafeBufferPointer { qb in k.scalars.withUnsafeBufferPointer { kb in v.scalars.withUnsafeBufferPointer { vb in
-    y.scalars.withUnsafeBufferPointer { ob in dy.withUnsafeBufferPointer { dob in
+    keys.withUnsafeBufferPointer { ktb in y.scalars.withUnsafeBufferPointer { ob in dy.withUnsafeBufferPointer { dob in
     dq.withUnsafeMutableBufferPointer { dqb in dk.withUnsafeMutableBufferPointer { dkb in dvs.withUnsafeMutableBufferPointer { dvb in
         parallelFor(g.heads) { h in
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: 2 * rows * lk), dp = p + rows * lk
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: 2 * rows * lk + rows), dp = p + rows * lk, tops = dp + rows * lk
             defer { p.deallocate() }
             let qh = qb.baseAddress! + h * lq * d, kh = kb.baseAddress! + h * lk * d, vh = vb.baseAddress! + h * lk * dv
+            let kth = ktb.baseAddress! + h * perHead
             let oh = ob.baseAddress! + h * lq * dv, doh = dob.baseAddress! + h * lq * dv
             for start in stride(from: 0, to: lq, by: rows) {
                 let m = min(rows, lq - start)
-                gemm(transposeB: true, m: m, n: lk, k: d, alpha: g.scale, qh + start * d, kh, p, split: false)          // scores
+                d3d_attention_scores(qh + start * d, kth, m, lk, d, g.scale, p, tops)                               // scores, as forward
                 gemm(transposeB: true, m: m, n: lk, k: dv, doh + start * dv, vh, dp, split: false)                      // dP = dO·vᵀ
                 for r in 0..<m {
                     let i = start + r, row = p + r * lk, drow = dp + r * lk, visible = g.visibleKeys(i)
                     var delta: Float = 0                                                                  // rowsum(dO ∘ O)
                     for c in 0..<dv { delta += doh[i * dv + c] * oh[i * dv + c] }
-                    _ = expShiftedSum(row, visible, shift: logSumExp[h * lq + i])                         // P
+                    let top = rowStatistics[2 * (h * lq + i)], total = rowStatistics[2 * (h * lq + i) + 1]
+                    _ = expShiftedSum(row, visible, shift: top + Foundation.log(total))                   // P
                     for j in visible..<lk { row[j] = 0 }
                     for j in 0..<lk { drow[j] = row[j] * (drow[j] - delta) }                              // dS
                 }
@@ -114,7 +135,7 @@ private func fusedAttentionBackward(_ g: AttentionShape, _ q: Tensor, _ k: Tenso
                 gemm(transposeA: true, m: lk, n: d, k: m, alpha: g.scale, dp, qh + start * d, beta: 1, dkb.baseAddress! + h * lk * d, split: false)
             }
         }
-    } } } } } } } }
+    } } } } } } } } }
     for (t, grad) in [(q, dq), (k, dk), (v, dvs)] where t.requiresGrad {
         t.gradScalars.withUnsafeMutableBufferPointer { g in for i in 0..<grad.count { g[i] += grad[i] } }
     }

@@ -15,15 +15,20 @@ private let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
 /// Row-major single-precision GEMM: C[m×n] = alpha·op(A)[m×k]·op(B)[k×n] + beta·C.
 /// `transposeA`/`transposeB` read A as [k×m] / B as [n×k]. With beta = 1 the product adds into C,
-/// which is how backward kernels accumulate gradients without a temporary. `split: false` runs the
-/// product on the calling thread (for callers already inside `parallelFor`).
+/// which is how backward kernels accumulate gradients without a temporary. `ldc` (n unless given) is
+/// the distance between rows of C, for a product into a block of columns of a wider matrix.
+/// `split: false` runs the product on the calling thread (for callers already inside `parallelFor`).
 @inline(__always)
 func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
           alpha: Float = 1, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-          beta: Float = 0, _ c: UnsafeMutablePointer<Float>, split: Bool = true) {
+          beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil, split: Bool = true) {
     guard m > 0, n > 0 else { return }
+    let ldc = ldc ?? n
     guard k > 0 else {
-        if beta == 0 { c.update(repeating: 0, count: m * n) } else if beta != 1 { for i in 0..<(m * n) { c[i] *= beta } }
+        for i in 0..<m {
+            let row = c + i * ldc
+            if beta == 0 { row.update(repeating: 0, count: n) } else if beta != 1 { for j in 0..<n { row[j] *= beta } }
+        }
         return
     }
     _ = singleThreadedBLAS
@@ -33,7 +38,7 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
         let b = transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(rows.count), Int32(columns.count), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
-                    beta, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
+                    beta, c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
     }
     // Blocks of at least 2²¹ multiply-adds (~0.1 ms, well above a dispatch) and 32 rows or columns;
     // splitting the longer side of C re-packs only the smaller operand in each block. (The parentheses

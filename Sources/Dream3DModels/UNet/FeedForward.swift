@@ -9,11 +9,7 @@ public final class GEGLU: Layer {
     public var children: [(String, (any Layer)?)] { [("proj", proj)] }
 
     /// x [..., dimIn] → [..., dimOut]: the first half of proj(x) times GELU of the second half.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = proj(x), half = h.shape.last! / 2
-        let parts = h.split(axis: -1, sizes: [half, half])
-        return parts[0] * parts[1].gelu(.erf)
-    }
+    public func callAsFunction(_ x: Tensor) -> Tensor { proj(x).geglu() }
 }
 
 public final class FeedForward: Layer {
