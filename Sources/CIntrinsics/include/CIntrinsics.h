@@ -4,6 +4,7 @@
 
 #include "SoftmaxRow.h"    // vector kernels with per-CPU copies: fused attention
 #include "Activations.h"   // and SiLU, GELU
+#include "Memory.h"        // malloc settings
 
 /// Asks the CPU to bring the cache line holding `address` closer for a read soon. The hash grid's
 /// fine levels are random accesses into 4 MB tables; prefetching a block of points ahead lets many
