@@ -91,6 +91,33 @@ public final class HashGridEncoding {
 
     /// Encodes positions [P, 3] (in [0, 1]³; clamped) → [P, levels·2]. Positions get no gradient.
     public func callAsFunction(_ positions: Tensor) -> Tensor {
+        recorded(positions, features: encode(positions))
+    }
+
+    /// The encoding `features` of `positions` (as `encode` computed them, perhaps earlier and without
+    /// gradients) as the output of this op: the renderer's early-termination pass encodes every marched
+    /// sample, and the samples it keeps are not encoded a second time.
+    func recorded(_ positions: Tensor, features: [Float]) -> Tensor {
+        let params = self.params, levels = self.levels
+        let points = positions.shape[0], L = levels.count, width = 2 * L
+        precondition(features.count == points * width, "\(features.count) encoded values for \(points) points of width \(width)")
+        return Tensor.record(Tensor(shape: [points, width], scalars: features), inputs: [params]) { y in
+            let dy = y.gradScalars
+            positions.scalars.withUnsafeBufferPointer { xyz in
+                dy.withUnsafeBufferPointer { dy in
+                    params.gradScalars.withUnsafeMutableBufferPointer { grad in
+                        let xyz = xyz.baseAddress!, dy = dy.baseAddress!, grad = grad.baseAddress!
+                        parallelFor(L) { l in
+                            d3d_hash_grid_scatter(levels[l].kernelLevel, xyz, points, dy + 2 * l, width, grad + 2 * levels[l].offset)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The forward kernels: positions [P, 3] → features [P][levels·2], row-major, off the tape.
+    func encode(_ positions: Tensor) -> [Float] {
         precondition(positions.rank == 2 && positions.shape[1] == 3, "hash grid positions must be [P, 3], got \(positions.shape)")
         let params = self.params, levels = self.levels
         let points = positions.shape[0], L = levels.count, width = 2 * L
@@ -119,18 +146,6 @@ public final class HashGridEncoding {
                 }
             }
         }
-        return Tensor.record(Tensor(shape: [points, width], scalars: features), inputs: [params]) { y in
-            let dy = y.gradScalars
-            positions.scalars.withUnsafeBufferPointer { xyz in
-                dy.withUnsafeBufferPointer { dy in
-                    params.gradScalars.withUnsafeMutableBufferPointer { grad in
-                        let xyz = xyz.baseAddress!, dy = dy.baseAddress!, grad = grad.baseAddress!
-                        parallelFor(L) { l in
-                            d3d_hash_grid_scatter(levels[l].kernelLevel, xyz, points, dy + 2 * l, width, grad + 2 * levels[l].offset)
-                        }
-                    }
-                }
-            }
-        }
+        return features
     }
 }
