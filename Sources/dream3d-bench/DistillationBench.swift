@@ -22,19 +22,19 @@ func benchDistillation(overrides recipeOverrides: [String]) {
     if !recipeOverrides.isEmpty { print("sds recipe with " + recipeOverrides.joined(separator: ", ")) }
     let trainer = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
     for _ in 0..<(configuration.albedoOnlySteps + 20) { trainer.trainStep() }     // past the albedo warm-up: shaded steps
-    let steps = 30, start = Date()
+    let steps = 30, start = Date(), cpuStart = processCPUTime()
     for _ in 0..<steps { trainer.trainStep() }
-    let step = Date().timeIntervalSince(start) / Double(steps)
+    let step = Date().timeIntervalSince(start) / Double(steps), stepCPU = (processCPUTime() - cpuStart) / Double(steps)
     report("SDS step, default recipe (\(prior.imageSize)² render, CFG pair)", String(format: "%.1f ms", step * 1e3),
-           ratio: step / 0.100, to: "budget 100 ms")
+           ratio: step / 0.100, to: "budget 100 ms", cpu: stepCPU)
 
     let s = prior.imageSize
     var generator = SeededGenerator(seed: 1)
     let z = Tensor(shape: [1, 3, s, s], scalars: generator.normals(3 * s * s))
     let camera = Camera(elevation: 15, azimuth: 30, distance: 1.75, fovy: 0.8, width: s, height: s)
-    let guidance = bestTime { _ = prior.predictNoise(z, timestep: 500, prompt: "a teddy bear", cameras: [camera], guidanceScale: 20) }
+    let (guidance, guidanceCPU) = bestTimes { _ = prior.predictNoise(z, timestep: 500, prompt: "a teddy bear", cameras: [camera], guidanceScale: 20) }
     report("  of which the prior's CFG pair (U-Net batch 2 at \(s)²)", String(format: "%.1f ms", guidance * 1e3),
-           ratio: guidance / step, to: "SDS step")
+           ratio: guidance / step, to: "SDS step", cpu: guidanceCPU)
 
     let folder = RunFolder(FileManager.default.temporaryDirectory.appendingPathComponent("dream3d-bench-\(UUID().uuidString)"))
     try! FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)

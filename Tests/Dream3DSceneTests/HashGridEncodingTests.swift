@@ -1,6 +1,7 @@
 // The hash encoding: trilinear interpolation and dense indexing against an analytic table, the
 // spatial hash against its formula, and the table gradient against finite differences.
 import Testing
+import CIntrinsics
 import Dream3DCore
 @testable import Dream3DScene
 
@@ -84,5 +85,25 @@ import Dream3DCore
             return y.scalars + encoding.params.gradScalars
         }
         #expect(run() == run())
+    }
+
+    @Test func vectorAndPortableKernelsAgreeBitForBit() {
+        // CIntrinsics/HashGrid.c runs an AVX-512 path here and a scalar one on other CPUs: the same
+        // operations in the same order, so the same bits. (Forcing the scalar path is process-wide; a
+        // test running alongside meanwhile gets the same results by this very property.)
+        func run(portable: Bool) -> [Float] {
+            d3d_hash_grid_force_portable(portable ? 1 : 0)
+            defer { d3d_hash_grid_force_portable(0) }
+            var generator = SeededGenerator(seed: 5)
+            let encoding = HashGridEncoding(smallConfiguration(), generator: &generator)
+            for i in encoding.params.scalars.indices { encoding.params.scalars[i] = generator.uniform(in: -1...1) }
+            // 1001 points, some outside [0, 1]³ (clamped): whole vector blocks and a scalar tail.
+            let points = Tensor(shape: [1001, 3], scalars: generator.uniforms(3003, in: -0.1...1.1))
+            let y = encoding(points)
+            y.backward(seed: generator.normals(y.count))
+            return y.scalars + encoding.params.gradScalars
+        }
+        let portable = run(portable: true), vector = run(portable: false)
+        #expect(portable.count == vector.count && zip(portable, vector).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 }

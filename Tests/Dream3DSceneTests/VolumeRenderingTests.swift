@@ -57,6 +57,24 @@ func twoRays() -> RaySamples {
         expectGradientsMatchFiniteDifferences(color, eps: 1e-3, of: all)
     }
 
+    @Test func reusedEncodingGivesTheSameValuesAndGradients() {
+        // The renderer hands the field the encoding its early-termination pass took: values and every
+        // parameter's gradient must be those of encoding afresh, bit for bit.
+        let field = smallField(seed: 6)
+        var generator = SeededGenerator(seed: 7)
+        let points = generator.uniforms(3 * 50, in: -0.9...0.9), seed = generator.uniforms(50 * 7, in: -1...1)
+        func run(reusing: Bool) -> [Float] {
+            field.parameters.forEach { $0.tensor.zeroGrad() }
+            let f = reusing ? field(points, encoded: field.densityWithoutGrad(points).encoded, normals: true) : field(points, normals: true)
+            let out = Tensor.concatenate([f.density.reshaped([-1, 1]), f.albedo, f.normals!], axis: 1)
+            out.backward(seed: seed)
+            return out.scalars + field.parameters.flatMap(\.tensor.gradScalars)
+        }
+        let fresh = run(reusing: false), reused = run(reusing: true)
+        #expect(fresh.count == reused.count && zip(fresh, reused).allSatisfy { $0.bitPattern == $1.bitPattern })
+        #expect(field.densityWithoutGrad(points).density == withoutGrad { field.density(points).scalars })
+    }
+
     @Test func fieldGradients() {
         // Normal step 0.1 instead of 0.01: the normals difference nearby densities, and at 0.01 the
         // Float32 rounding of σ(x ± h), divided by ε, swamps the finite difference of the weights

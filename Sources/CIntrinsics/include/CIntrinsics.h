@@ -1,16 +1,10 @@
-// CIntrinsics.h — compiler intrinsics Swift cannot spell, as static inline functions that the
-// Swift compiler inlines at the call site (no call overhead).
+// CIntrinsics.h — kernels and system calls Swift cannot spell well: vector loops with per-CPU copies,
+// the hash encoding's gathers, malloc settings.
 #pragma once
 
 #include "SoftmaxRow.h"               // vector kernels with per-CPU copies: fused attention
 #include "AttentionBlock.h"           // and its two products
 #include "Activations.h"              // and SiLU, GELU
 #include "NormalizationStatistics.h"  // and GroupNorm's and LayerNorm's statistics
-
-/// Asks the CPU to bring the cache line holding `address` closer for a read soon. The hash grid's
-/// fine levels are random accesses into 4 MB tables; prefetching a block of points ahead lets many
-/// cache misses overlap instead of waiting for each in turn.
-static inline void d3d_prefetch_read(const void *address) { __builtin_prefetch(address, 0, 3); }
-
-/// As `d3d_prefetch_read`, for a line that will be written (the gradient scatter).
-static inline void d3d_prefetch_write(const void *address) { __builtin_prefetch(address, 1, 3); }
+#include "HashGrid.h"                 // the hash encoding's gather and scatter
+#include "Memory.h"                   // malloc settings

@@ -10,8 +10,9 @@
 // Speed (DESIGN.md §6): the kernels run level-major — many points for one level, then the next — so
 // one level's table lines stay in cache while they serve. Both directions give each core whole levels;
 // in backward a level's table gradient is then written by one thread only, in point order:
-// deterministic, with no per-thread copies to reduce. Tables live on huge pages
-// (`zeroedStorage`), and each block of 32 points prefetches its corners' lines before using them.
+// deterministic, with no per-thread copies to reduce. Tables live on huge pages (`zeroedStorage`).
+// The per-level loops are C (CIntrinsics/HashGrid.c): eight points' corners at once in vector
+// registers, each corner's two features fetched by one AVX-512 gather, blocks of points prefetched.
 import CIntrinsics
 import Dream3DCore
 import Foundation
@@ -38,6 +39,12 @@ struct HashGridLevel {
     let tableSize: Int         // entries (dense: resolution³ rounded up to 8; hashed: 2^T)
     let isDense: Bool
     let offset: Int            // first entry of this level in the shared parameter array
+
+    /// The level as the C kernels take it.
+    var kernelLevel: d3d_hash_grid_level {
+        d3d_hash_grid_level(scale: scale, limit: Float(resolution - 2), resolution: UInt32(resolution),
+                            mask: UInt32(tableSize - 1), isDense: isDense ? 1 : 0)
+    }
 
     /// Table slot of grid vertex (x, y, z).
     @inline(__always)
@@ -84,6 +91,33 @@ public final class HashGridEncoding {
 
     /// Encodes positions [P, 3] (in [0, 1]³; clamped) → [P, levels·2]. Positions get no gradient.
     public func callAsFunction(_ positions: Tensor) -> Tensor {
+        recorded(positions, features: encode(positions))
+    }
+
+    /// The encoding `features` of `positions` (as `encode` computed them, perhaps earlier and without
+    /// gradients) as the output of this op: the renderer's early-termination pass encodes every marched
+    /// sample, and the samples it keeps are not encoded a second time.
+    func recorded(_ positions: Tensor, features: [Float]) -> Tensor {
+        let params = self.params, levels = self.levels
+        let points = positions.shape[0], L = levels.count, width = 2 * L
+        precondition(features.count == points * width, "\(features.count) encoded values for \(points) points of width \(width)")
+        return Tensor.record(Tensor(shape: [points, width], scalars: features), inputs: [params]) { y in
+            let dy = y.gradScalars
+            positions.scalars.withUnsafeBufferPointer { xyz in
+                dy.withUnsafeBufferPointer { dy in
+                    params.gradScalars.withUnsafeMutableBufferPointer { grad in
+                        let xyz = xyz.baseAddress!, dy = dy.baseAddress!, grad = grad.baseAddress!
+                        parallelFor(L) { l in
+                            d3d_hash_grid_scatter(levels[l].kernelLevel, xyz, points, dy + 2 * l, width, grad + 2 * levels[l].offset)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The forward kernels: positions [P, 3] → features [P][levels·2], row-major, off the tape.
+    func encode(_ positions: Tensor) -> [Float] {
         precondition(positions.rank == 2 && positions.shape[1] == 3, "hash grid positions must be [P, 3], got \(positions.shape)")
         let params = self.params, levels = self.levels
         let points = positions.shape[0], L = levels.count, width = 2 * L
@@ -94,7 +128,9 @@ public final class HashGridEncoding {
             params.scalars.withUnsafeBufferPointer { table in
                 perLevel.withUnsafeMutableBufferPointer { out in
                     let xyz = xyz.baseAddress!, table = table.baseAddress!, out = out.baseAddress!
-                    parallelFor(L) { l in encodeLevel(levels[l], xyz, 0..<points, table, out + l * points * 2, stride: 2) }
+                    parallelFor(L) { l in
+                        d3d_hash_grid_encode(levels[l].kernelLevel, xyz, points, table + 2 * levels[l].offset, out + l * points * 2)
+                    }
                 }
             }
         }
@@ -110,121 +146,6 @@ public final class HashGridEncoding {
                 }
             }
         }
-        return Tensor.record(Tensor(shape: [points, width], scalars: features), inputs: [params]) { y in
-            let dy = y.gradScalars
-            positions.scalars.withUnsafeBufferPointer { xyz in
-                dy.withUnsafeBufferPointer { dy in
-                    params.gradScalars.withUnsafeMutableBufferPointer { grad in
-                        let xyz = xyz.baseAddress!, dy = dy.baseAddress!, grad = grad.baseAddress!
-                        parallelFor(L) { l in
-                            scatterLevelGradient(levels[l], xyz, points, dy + 2 * l, stride: width, grad)
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Points per block in the kernels: a block's table slots are computed and their cache lines
-/// prefetched first, then the block is gathered (or scattered), so up to 4 × 32 misses are in flight
-/// at once instead of the few the out-of-order window finds by itself.
-private let blockSize = 32
-
-/// The 8 corner slots and trilinear weights of each point of a block, in one level.
-/// Corner c has bit 0 = x, bit 1 = y, bit 2 = z; x-neighbours (c, c + 1) sit in adjacent slots of a
-/// hashed table (π₁ = 1) and of a dense one, so one prefetch per pair serves both.
-private struct BlockCorners {
-    let slots = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize * 8)
-    let weights = UnsafeMutablePointer<Float>.allocate(capacity: blockSize * 8)
-
-    func deallocate() { slots.deallocate(); weights.deallocate() }
-
-    /// Fills corners of points `first ..< first + count`, prefetching their lines of `table`.
-    @inline(__always)
-    func locate(_ level: HashGridLevel, _ xyz: UnsafePointer<Float>, first: Int, count: Int,
-                table: UnsafePointer<Float>, forWriting: Bool) {
-        let limit = Float(level.resolution - 2), scale = level.scale
-        let r = UInt32(level.resolution), mask = UInt32(level.tableSize - 1)
-        for b in 0..<count {
-            let p = xyz + 3 * (first + b)
-            let px = Swift.min(Swift.max(p[0], 0), 1) * scale + 0.5
-            let py = Swift.min(Swift.max(p[1], 0), 1) * scale + 0.5
-            let pz = Swift.min(Swift.max(p[2], 0), 1) * scale + 0.5
-            // Truncation is floor here (positions ≥ 0) and avoids a libm call.
-            let lx = Swift.min(Float(Int32(px)), limit), ly = Swift.min(Float(Int32(py)), limit), lz = Swift.min(Float(Int32(pz)), limit)
-            let fx = px - lx, fy = py - ly, fz = pz - lz
-            let x = UInt32(lx), y = UInt32(ly), z = UInt32(lz)
-            // Slots of the four x-pairs' lower corners, for (y, z) = (0,0), (1,0), (0,1), (1,1).
-            var pair: (UInt32, UInt32, UInt32, UInt32)
-            if level.isDense {
-                let row = x &+ y &* r &+ z &* r &* r
-                pair = (row, row &+ r, row &+ r &* r, row &+ r &+ r &* r)
-            } else {
-                let y0 = y &* 2_654_435_761, y1 = (y &+ 1) &* 2_654_435_761
-                let z0 = z &* 805_459_861, z1 = (z &+ 1) &* 805_459_861
-                pair = (y0 ^ z0, y1 ^ z0, y0 ^ z1, y1 ^ z1)
-            }
-            let wy0 = 1 - fy, wz0 = 1 - fz, wx0 = 1 - fx
-            let yz: (Float, Float, Float, Float) = (wy0 * wz0, fy * wz0, wy0 * fz, fy * fz)
-            let s = slots + 8 * b, w = weights + 8 * b
-            for k in 0..<4 {
-                let key: UInt32, weight: Float
-                switch k {
-                case 0: key = pair.0; weight = yz.0
-                case 1: key = pair.1; weight = yz.1
-                case 2: key = pair.2; weight = yz.2
-                default: key = pair.3; weight = yz.3
-                }
-                let lower = level.isDense ? key : (x ^ key) & mask
-                let upper = level.isDense ? key &+ 1 : ((x &+ 1) ^ key) & mask
-                s[2 * k] = Int32(bitPattern: lower)
-                s[2 * k + 1] = Int32(bitPattern: upper)
-                w[2 * k] = wx0 * weight
-                w[2 * k + 1] = fx * weight
-                if forWriting { d3d_prefetch_write(table + 2 * Int(lower)) } else { d3d_prefetch_read(table + 2 * Int(lower)) }
-            }
-        }
-    }
-}
-
-/// out[p·stride] = Σ over the 8 corners of trilinear weight × table entry, for one level and the
-/// points in `range`.
-private func encodeLevel(_ level: HashGridLevel, _ xyz: UnsafePointer<Float>, _ range: Range<Int>,
-                         _ table: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, stride: Int) {
-    let base = table + 2 * level.offset, corners = BlockCorners()
-    defer { corners.deallocate() }
-    for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: blockSize) {
-        let count = Swift.min(blockSize, range.upperBound - first)
-        corners.locate(level, xyz, first: first, count: count, table: base, forWriting: false)
-        for b in 0..<count {
-            var f0: Float = 0, f1: Float = 0
-            for c in 0..<8 {
-                let w = corners.weights[8 * b + c], entry = base + 2 * Int(corners.slots[8 * b + c])
-                f0 += w * entry[0]
-                f1 += w * entry[1]
-            }
-            out[(first + b) * stride] = f0
-            out[(first + b) * stride + 1] = f1
-        }
-    }
-}
-
-/// table gradient += trilinear weight × dOut, for one level, points in order.
-private func scatterLevelGradient(_ level: HashGridLevel, _ xyz: UnsafePointer<Float>, _ points: Int,
-                                  _ dy: UnsafePointer<Float>, stride: Int, _ grad: UnsafeMutablePointer<Float>) {
-    let base = grad + 2 * level.offset, corners = BlockCorners()
-    defer { corners.deallocate() }
-    for first in Swift.stride(from: 0, to: points, by: blockSize) {
-        let count = Swift.min(blockSize, points - first)
-        corners.locate(level, xyz, first: first, count: count, table: base, forWriting: true)
-        for b in 0..<count {
-            let g0 = dy[(first + b) * stride], g1 = dy[(first + b) * stride + 1]
-            for c in 0..<8 {
-                let w = corners.weights[8 * b + c], entry = base + 2 * Int(corners.slots[8 * b + c])
-                entry[0] += w * g0
-                entry[1] += w * g1
-            }
-        }
+        return features
     }
 }

@@ -59,9 +59,17 @@ public final class NeRFField {
 
     /// Density, albedo and (optionally) normals at world points [P, 3] (flat, x y z per point).
     public func callAsFunction(_ points: [Float], normals: Bool = false) -> FieldSamples {
-        let count = points.count / 3
-        let features = encoding(normalized(points))
-        let density = activatedDensity(densityNetwork(features).reshaped([count]), points: points)
+        samples(points, features: encoding(normalized(points)), normals: normals)
+    }
+
+    /// As `callAsFunction`, for points whose encoding `encoded` was taken earlier by
+    /// `densityWithoutGrad`: the same values and gradients, without encoding the points again.
+    func callAsFunction(_ points: [Float], encoded: [Float], normals: Bool) -> FieldSamples {
+        samples(points, features: encoding.recorded(normalized(points), features: encoded), normals: normals)
+    }
+
+    private func samples(_ points: [Float], features: Tensor, normals: Bool) -> FieldSamples {
+        let density = activatedDensity(densityNetwork(features).reshaped([points.count / 3]), points: points)
         let albedo = featureNetwork(features).sigmoid()
         return FieldSamples(density: density, albedo: albedo, normals: normals ? self.normals(points, density: density) : nil)
     }
@@ -69,6 +77,15 @@ public final class NeRFField {
     /// Densities [P] only (the occupancy grid, pruning passes, mesh export).
     public func density(_ points: [Float]) -> Tensor {
         activatedDensity(densityNetwork(encoding(normalized(points))).reshaped([points.count / 3]), points: points)
+    }
+
+    /// `density(points)` off the tape, with the encoding it was computed from ([P][levels·2], row-major).
+    func densityWithoutGrad(_ points: [Float]) -> (density: [Float], encoded: [Float]) {
+        withoutGrad {
+            let encoded = encoding.encode(normalized(points))
+            let features = Tensor(shape: [points.count / 3, encoding.configuration.outputDimension], scalars: encoded)
+            return (activatedDensity(densityNetwork(features).reshaped([points.count / 3]), points: points).scalars, encoded)
+        }
     }
 
     /// −∇σ/|∇σ| by forward differences from `density` (σ at `points`): the three offset batches are

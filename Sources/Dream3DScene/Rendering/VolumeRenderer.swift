@@ -49,8 +49,9 @@ public final class VolumeRenderer {
                        jitter: Bool = true, using generator: inout SeededGenerator) -> Render {
         let rays = camera.rays()
         let marched = marcher.march(rays, occupancy: occupancy, offsets: jitter ? generator.uniforms(rays.count) : nil)
-        let samples = terminatedEarly(marched)
-        let evaluated = field(samples.points, normals: shading != .albedo)
+        let (samples, encoded) = terminatedEarly(marched)
+        let evaluated = encoded.map { field(samples.points, encoded: $0, normals: shading != .albedo) }
+            ?? field(samples.points, normals: shading != .albedo)
         let colors = shade(albedo: evaluated.albedo, normals: evaluated.normals, points: samples.points, lighting: lighting, mode: shading)
         let composited = composite(density: evaluated.density, color: colors, samples: samples)
         let behind = background.colors(directions: rays.directions)
@@ -66,12 +67,16 @@ public final class VolumeRenderer {
     }
 
     /// Drops each ray's samples behind the point where its transmittance (from densities evaluated
-    /// without gradients) falls below `earlyTermination`.
-    func terminatedEarly(_ samples: RaySamples) -> RaySamples {
-        guard earlyTermination > 0, samples.count > 0 else { return samples }
-        let sigma = withoutGrad { field.density(samples.points).scalars }
+    /// without gradients) falls below `earlyTermination`; returns the kept samples' encoding too, so
+    /// that the field does not encode them again (nil when nothing was evaluated).
+    func terminatedEarly(_ samples: RaySamples) -> (samples: RaySamples, encoded: [Float]?) {
+        guard earlyTermination > 0, samples.count > 0 else { return (samples, nil) }
+        let (sigma, encoded) = field.densityWithoutGrad(samples.points)
+        let width = field.encoding.configuration.outputDimension
         var kept = RaySamples(rayStarts: [0], t: [], delta: [], points: [])
+        var keptEncoded: [Float] = []
         kept.t.reserveCapacity(samples.count)
+        keptEncoded.reserveCapacity(encoded.count)
         for r in 0..<samples.rayCount {
             var transmittance: Float = 1
             for i in samples.rayStarts[r]..<samples.rayStarts[r + 1] {
@@ -79,11 +84,12 @@ public final class VolumeRenderer {
                 kept.t.append(samples.t[i])
                 kept.delta.append(samples.delta[i])
                 kept.points += samples.points[(3 * i)..<(3 * i + 3)]
+                keptEncoded += encoded[(width * i)..<(width * i + width)]
                 transmittance *= exp(-sigma[i] * samples.delta[i])
             }
             kept.rayStarts.append(kept.t.count)
         }
-        return kept
+        return (kept, keptEncoded)
     }
 }
 

@@ -1,0 +1,35 @@
+// HashGrid.h — the inner loops of the multiresolution hash encoding (Dream3DScene's HashGridEncoding,
+// Müller et al. 2022 §3) for one level: corner slots and trilinear weights of each point, then the
+// gather of the forward pass or the scatter of the backward pass. Written in C so that the corners of
+// eight points are found at once in vector registers and their table entries (two features, one
+// 64-bit pair) fetched with AVX-512 gathers; Swift on Linux x86-64 compiles for SSE2 and does one
+// point at a time. A portable scalar copy runs on CPUs without AVX-512. Both do the same IEEE
+// operations in the same order (no FMA contraction), so their results are bit-identical to each
+// other and to the Swift kernels they replace.
+#pragma once
+
+/// One level's geometry, as HashGridLevel in Swift computes it.
+typedef struct {
+    /// s_l = N_min·b^l − 1: a point x ∈ [0, 1] sits at x·s_l + 0.5 in the level's grid.
+    float scale;
+    /// resolution − 2, the lower corner of the last cell along an axis.
+    float limit;
+    /// Grid vertices per axis.
+    unsigned resolution;
+    /// Table entries − 1 (hashed levels: a power of two).
+    unsigned mask;
+    /// Dense levels index vertices x + y·r + z·r²; hashed ones by x ⊕ y·π₂ ⊕ z·π₃ mod T.
+    int isDense;
+} d3d_hash_grid_level;
+
+/// out[2p], out[2p + 1] = Σ over the 8 corners of point p (positions xyz[3p ..< 3p + 3], clamped to
+/// [0, 1]) of trilinear weight × table entry, for p < count. `table` is the level's first entry.
+void d3d_hash_grid_encode(d3d_hash_grid_level level, const float *xyz, long count, const float *table, float *out);
+
+/// grad[2·slot + f] += weight × dy[p·dyStride + f] for every corner of every point p < count, points in
+/// order and corners in order (a deterministic sum). `grad` is the level's first entry.
+void d3d_hash_grid_scatter(d3d_hash_grid_level level, const float *xyz, long count, const float *dy, long dyStride, float *grad);
+
+/// Makes both kernels take the portable scalar path even where AVX-512 is available (tests compare
+/// the two paths); 0 restores the automatic choice.
+void d3d_hash_grid_force_portable(int portable);
