@@ -36,6 +36,10 @@ public enum AssetLocator {
     /// The environment variable that overrides the search.
     public static let environmentVariable = "DREAM3D_ASSETS"
 
+    /// This file's path at build time. A `#filePath` default argument would be the caller's file, and
+    /// callers in other folders (Sources/Dream3D/Generation/…) would look three levels up from there.
+    public static let sourceFile: String = #filePath
+
     /// The Assets folder. Parameters exist for tests; callers use the defaults.
     /// - Parameters:
     ///   - environment: the process environment.
@@ -43,7 +47,7 @@ public enum AssetLocator {
     ///   - sourceFile: this file's path at build time (nil skips step 3).
     public static func assetsFolder(environment: [String: String] = ProcessInfo.processInfo.environment,
                                     executable: URL? = Bundle.main.executableURL,
-                                    sourceFile: String? = #filePath) throws(AssetError) -> URL {
+                                    sourceFile: String? = AssetLocator.sourceFile) throws(AssetError) -> URL {
         if let path = environment[environmentVariable], !path.isEmpty {
             guard isFolder(path) else { throw .environmentFolderMissing(path: path) }
             return URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL

@@ -63,4 +63,12 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: assets.appendingPathComponent("shapes/families.json").path))
         #expect(try ShapeLibrary.load(from: assets.appendingPathComponent("shapes/families.json")).families.count >= 24)
     }
+
+    /// A relocated binary (no Assets beside or above it) falls back on the checkout it was built from, whichever
+    /// module asks: the shipped prior is looked up from Sources/Dream3D/Generation, two folders deeper.
+    @Test func buildTimeFallbackIsTheCheckoutForEveryCaller() throws {
+        #expect(AssetLocator.sourceFile.hasSuffix("Sources/Dream3DShapes/AssetLocator.swift"))
+        let assets = try AssetLocator.assetsFolder(environment: [:], executable: nil)
+        #expect(FileManager.default.fileExists(atPath: assets.appendingPathComponent("priors/builtin/model_index.json").path), "\(assets.path)")
+    }
 }
