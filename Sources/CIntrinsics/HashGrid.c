@@ -55,15 +55,26 @@ static inline void locate_point(const d3d_hash_grid_level *level, const float *p
     }
 }
 
+/// Slots and weights of the n ≤ BLOCK points at xyz, each point's cache lines in `entries` (the table
+/// to read, or the gradient to write) prefetched as soon as its slots are known.
+static inline void locate_block(const d3d_hash_grid_level *level, const float *xyz, int n, uint32_t slots[BLOCK][8],
+                                float weights[BLOCK][8], const float *entries, int forWrite) {
+    for (int b = 0; b < n; b++) {
+        locate_point(level, xyz + 3 * b, slots[b], weights[b]);
+        for (int k = 0; k < 8; k += 2) {
+            // The builtin's read/write argument must be a constant; inlined, this test folds away.
+            if (forWrite) __builtin_prefetch(entries + 2 * slots[b][k], 1, 3);
+            else __builtin_prefetch(entries + 2 * slots[b][k], 0, 3);
+        }
+    }
+}
+
 static void encode_portable(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table, float *out) {
     uint32_t slots[BLOCK][8];
     float weights[BLOCK][8];
     for (long first = 0; first < count; first += BLOCK) {
         int n = count - first < BLOCK ? (int)(count - first) : BLOCK;
-        for (int b = 0; b < n; b++) {
-            locate_point(level, xyz + 3 * (first + b), slots[b], weights[b]);
-            for (int k = 0; k < 8; k += 2) __builtin_prefetch(table + 2 * slots[b][k], 0, 3);
-        }
+        locate_block(level, xyz + 3 * first, n, slots, weights, table, 0);
         for (int b = 0; b < n; b++) {
             float f0 = 0, f1 = 0;
             for (int c = 0; c < 8; c++) {
@@ -91,10 +102,7 @@ static void scatter_portable(const d3d_hash_grid_level *level, const float *xyz,
     float weights[BLOCK][8];
     for (long first = 0; first < count; first += BLOCK) {
         int n = count - first < BLOCK ? (int)(count - first) : BLOCK;
-        for (int b = 0; b < n; b++) {
-            locate_point(level, xyz + 3 * (first + b), slots[b], weights[b]);
-            for (int k = 0; k < 8; k += 2) __builtin_prefetch(grad + 2 * slots[b][k], 1, 3);
-        }
+        locate_block(level, xyz + 3 * first, n, slots, weights, grad, 1);
         for (int b = 0; b < n; b++) {
             const float *g = dy + (first + b) * dyStride;
             scatter_point(slots[b], weights[b], g[0], g[1], grad);
