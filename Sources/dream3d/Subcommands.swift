@@ -27,9 +27,36 @@ struct PriorTrain: ParsableCommand {
     @Option(help: "Training folder.") var out = "runs/prior"
     @Flag(help: "Continue from the folder's checkpoint.") var resume = false
     @Option(help: "Steps between checkpoints.") var checkpointEvery = 100
+    @Option(name: .customLong("init"), help: ArgumentHelp(
+        "Fine-tune: start from this prior's weights (a training or exported folder, e.g. Assets/priors/builtin) instead of fresh ones.",
+        valueName: "folder")) var initialWeights: String?
+    @Option(help: "AdamW learning rate.") var learningRate: Float = BuiltInPriorConfiguration().learningRate
+    @Option(help: ArgumentHelp(
+        "Batches of this many views of one object (evenly round it) sharing timestep and noise, so the camera's share of the gradient is not buried; 1: independent images.",
+        valueName: "views")) var sharedNoiseViews = 1
+    @Option(help: ArgumentHelp(
+        "Share of timesteps drawn from 800–999, where x_t no longer shows the silhouette and the camera decides it (0: uniform).",
+        valueName: "share")) var highNoiseShare: Float = 0
+    @Option(help: ArgumentHelp(
+        "With --shared-noise-views: extra weight on each view's deviation from its group's mean error, the part only the camera explains (0: none).",
+        valueName: "weight")) var viewDeviationWeight: Float = 0
 
     func run() throws {
+        guard !(resume && initialWeights != nil) else {
+            throw ValidationError("--init starts a new run and --resume continues one; pass one of them")
+        }
+        guard sharedNoiseViews >= 1, batchSize % sharedNoiseViews == 0 else {
+            throw ValidationError("--batch-size \(batchSize) does not hold whole groups of --shared-noise-views \(sharedNoiseViews); pick a divisor of the batch size")
+        }
         var options = PriorTrainingOptions()
+        options.initialWeights = initialWeights.map { URL(fileURLWithPath: $0) }
+        options.configuration.learningRate = learningRate
+        if highNoiseShare > 0 { options.configuration.highNoiseShare = highNoiseShare }
+        guard viewDeviationWeight == 0 || sharedNoiseViews > 1 else {
+            throw ValidationError("--view-deviation-weight compares views of one object: add --shared-noise-views 4")
+        }
+        if sharedNoiseViews > 1 { options.configuration.sharedNoiseViews = sharedNoiseViews }
+        if viewDeviationWeight > 0 { options.configuration.viewDeviationWeight = viewDeviationWeight }
         options.steps = steps
         options.seed = seed
         options.configuration.batchSize = batchSize
@@ -76,8 +103,9 @@ struct PriorSample: ParsableCommand {
 
 struct PriorEval: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "eval",
-        abstract: "Evaluate a prior training folder on held-out renders: camera sensitivity, loss, zero-shot accuracy.")
-    @Option(help: "Training folder holding checkpoint.safetensors.") var folder = "runs/prior"
+        abstract: "Evaluate a prior (training or exported folder) on held-out renders: camera sensitivity, loss, zero-shot accuracy.")
+    @Option(help: "A training folder (checkpoint.safetensors; its EMA weights) or an exported one, e.g. Assets/priors/builtin.")
+    var folder = "runs/prior"
     @Option(help: "Held-out images for camera sensitivity and the held-out loss.") var count = 64
     @Option(help: "Held-out images to classify zero-shot (each costs one U-Net pass per object and timestep).") var classify = 48
     @Option(parsing: .upToNextOption, help: "Timesteps of the zero-shot denoising error.") var timesteps = [200, 400, 600, 800]
@@ -87,10 +115,10 @@ struct PriorEval: ParsableCommand {
         valueName: "name")) var families: [String] = []
 
     func run() throws {
-        let trainer = try loadTrainedPrior(folder: URL(fileURLWithPath: folder))
-        let model = trainer.model, dataset = trainer.dataset
+        let url = URL(fileURLWithPath: folder)
+        let model = try loadBuiltInPrior(model: url), dataset = try priorDataset(imageSize: model.configuration.imageSize)
         let only = families.isEmpty ? nil : Set(try families.map { try dataset.library.familyIndex(named: $0) })
-        print(String(format: "step %d, EMA weights", trainer.step))
+        print(guidancePriorDescription(model: url))
         let renders = "held-out renders" + (families.isEmpty ? "" : " of \(families.joined(separator: ", "))")
         var start = Date()
         for (condition, name) in [(TurnedCondition.camera, "camera"), (.viewPhrase, "view phrase (camera kept)")] {

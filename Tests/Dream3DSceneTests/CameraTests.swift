@@ -15,6 +15,15 @@ import Dream3DCore
         #expect(abs(above.directions[2] + 1) < 1e-5)
     }
 
+    @Test func aTurnedCameraMovesRoundTheUpAxisOnly() {
+        let camera = Camera(elevation: 20, azimuth: 30, distance: 1.8, fovy: 0.8, width: 8, height: 6)
+        let turned = camera.turned(by: 90)
+        #expect((turned.azimuth, turned.elevation, turned.distance, turned.fovy, turned.width, turned.height) == (120, 20, 1.8, 0.8, 8, 6))
+        // The position turns a quarter about z: (x, y, z) → (−y, x, z).
+        let p = camera.position, q = turned.position
+        #expect(abs(q.x + p.y) < 1e-5 && abs(q.y - p.x) < 1e-5 && abs(q.z - p.z) < 1e-6)
+    }
+
     @Test func raysSpanTheFieldOfView() {
         // Top-left and bottom-right pixel centres of a 4×4 image at fovy 90°: tan of the half angle of a
         // pixel centre is (2 − 0.5)/2 = 0.75, so the direction is (±0.75, ±0.75, −1) normalised in camera space.

@@ -51,10 +51,7 @@ public func conditionSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRen
         let z = Tensor(shape: [count, 3, size, size], scalars: model.noisedImages(examples.flatMap(\.image.scalars),
                                                                                   timesteps: [Int](repeating: t, count: count), noise: noise))
         for (k, turn) in [Float(0), 90, 180].enumerated() {
-            let turned = examples.map { e in
-                Camera(elevation: e.camera.elevation, azimuth: e.camera.azimuth + turn, distance: e.camera.distance,
-                       fovy: e.camera.fovy, width: size, height: size)
-            }
+            let turned = examples.map { $0.camera.withSize(size).turned(by: turn) }
             let conditions: PriorConditions
             switch condition {
             case .camera:

@@ -28,23 +28,50 @@ public final class PriorTrainer {
         noiseStream = SeededGenerator(seed: seed).split("prior training")
     }
 
-    /// One step on the next batch; returns the weighted loss.
-    @discardableResult
-    public func trainStep() -> Float {
+    /// One training batch: examples with their timesteps, noise and condition dropout.
+    struct Batch {
+        var examples: [DatasetExample]
+        var timesteps: [Int]
+        var noise: [Float]
+        var conditions: PriorConditions
+    }
+
+    /// The next batch's examples and draws. Draws are made per group of `sharedNoiseViews` views of one
+    /// instance, which share them (a group is one example by default).
+    func nextBatch() -> Batch {
         let c = model.configuration, b = c.batchSize
-        let examples = dataset.examples((step * b)..<((step + 1) * b))
-        let steps = model.schedule.count
-        let t = (0..<b).map { _ in Int(noiseStream.next() % UInt64(steps)) }
-        let noise = noiseStream.normals(b * 3 * c.imageSize * c.imageSize)
+        let views = c.sharedNoiseViews ?? 1, groups = b / views
+        precondition(groups * views == b && views == (c.sharedNoiseViews == nil ? 1 : dataset.settings.groupViews),
+                     "batch \(b) in groups of \(views) views (the dataset's groups have \(dataset.settings.groupViews))")
+        let examples = c.sharedNoiseViews == nil ? dataset.examples((step * b)..<((step + 1) * b))
+                                                  : dataset.groups((step * groups)..<((step + 1) * groups)).flatMap { $0 }
+        let steps = model.schedule.count, pixels = 3 * c.imageSize * c.imageSize
+        func perExample<T>(_ perGroup: [T]) -> [T] { perGroup.flatMap { [T](repeating: $0, count: views) } }
+        let t = perExample((0..<groups).map { _ in
+            guard let share = c.highNoiseShare, noiseStream.uniform() < share else { return Int(noiseStream.next() % UInt64(steps)) }
+            return c.highNoise.lowerBound + Int(noiseStream.next() % UInt64(c.highNoise.count))
+        })
+        let groupNoise = noiseStream.normals(groups * pixels)
+        let noise = views == 1 ? groupNoise : (0..<b).flatMap { i in groupNoise[(i / views * pixels)..<((i / views + 1) * pixels)] }
         // Dropout: both conditions with p_both, else the text alone with p_text.
-        var keepText = [Bool](repeating: true, count: b), keepCamera = [Bool](repeating: true, count: b)
-        for i in 0..<b {
+        var keepText = [Bool](repeating: true, count: groups), keepCamera = [Bool](repeating: true, count: groups)
+        for i in 0..<groups {
             let u = noiseStream.uniform()
             if u < c.dropBothProbability { keepText[i] = false; keepCamera[i] = false } else if u < c.dropBothProbability + c.dropTextProbability { keepText[i] = false }
         }
-        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera), keepText: keepText, keepCamera: keepCamera)
+        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera),
+                                         keepText: perExample(keepText), keepCamera: perExample(keepCamera))
+        return Batch(examples: examples, timesteps: t, noise: noise, conditions: conditions)
+    }
+
+    /// One step on the next batch; returns the weighted loss.
+    @discardableResult
+    public func trainStep() -> Float {
+        let c = model.configuration, batch = nextBatch()
         optimizer.zeroGrad()
-        let loss = model.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions)
+        let deviation = c.sharedNoiseViews.flatMap { views in c.viewDeviationWeight.map { (views: views, weight: $0) } }
+        let loss = model.weightedLoss(batch.examples, timesteps: batch.timesteps, noise: batch.noise, conditions: batch.conditions,
+                                      viewDeviation: deviation)
         let value = loss.item
         loss.backward()
         optimizer.step()
@@ -71,7 +98,12 @@ extension BuiltInPriorModel {
     /// ‖ε̂ − ε‖² = SNR·‖x̂₀ − x₀‖² and ‖v̂ − v‖² = (SNR + 1)·‖x̂₀ − x₀‖². For ε targets: min-SNR-γ (Hang
     /// et al. 2023), x₀ weight min(SNR, γ). For v targets: x₀ weight clamp(SNR, 1, γ), i.e. Salimans &
     /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR (see `lossWeight`).
-    public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
+    ///
+    /// `viewDeviation` (groups of `views` consecutive examples of one object sharing noise and timestep):
+    /// adds `weight` times the same sum over each example's deviation from its group's mean error
+    /// (BuiltInPriorConfiguration.viewDeviationWeight).
+    public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions,
+                             viewDeviation: (views: Int, weight: Float)? = nil) -> Tensor {
         let c = configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
         let images = examples.flatMap(\.image.scalars)
         let noisy = noisedImages(images, timesteps: t, noise: noise)
@@ -79,7 +111,12 @@ extension BuiltInPriorModel {
         let shape = [b, 3, size, size]
         let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
         let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: t.map { lossWeight(timestep: $0) / Float(b * pixels) })
-        return ((output - Tensor(shape: shape, scalars: target)).square() * perPixelWeights).sum()
+        let error = output - Tensor(shape: shape, scalars: target)
+        let denoising = (error.square() * perPixelWeights).sum()
+        guard let (views, weight) = viewDeviation else { return denoising }
+        let grouped = error.reshaped([b / views, views, 3, size, size])
+        let deviation = grouped - grouped.mean(axes: [1], keepDims: true)
+        return denoising + (deviation.square() * perPixelWeights.reshaped([b / views, views, 1, 1, 1])).sum() * weight
     }
 
     /// z_t = α_t·x₀ + σ_t·ε per image, x₀ = 2x − 1 for images x in [0, 1] (flat, N images of 3·S·S), one

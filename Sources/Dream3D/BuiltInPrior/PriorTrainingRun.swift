@@ -10,6 +10,9 @@ public struct PriorTrainingOptions: Sendable {
     public var seed: UInt64 = 0
     public var folder = URL(fileURLWithPath: "runs/prior")
     public var resume = false
+    /// Start a new run from this prior's weights (a training folder's EMA or an exported folder) instead
+    /// of fresh ones: a fine-tune. The optimiser starts afresh; the EMA starts at these weights.
+    public var initialWeights: URL? = nil
     public var checkpointEvery = 100
     public var logEvery = 10
     public var configuration = BuiltInPriorConfiguration()
@@ -32,7 +35,11 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
     let configuration = options.resume ? try folderConfiguration(options.folder) ?? options.configuration : options.configuration
     let trainer = try makePriorTrainer(configuration, seed: options.seed)
     let checkpoint = options.folder.appendingPathComponent("checkpoint.safetensors")
-    if options.resume { try trainer.restoreCheckpoint(from: checkpoint) }
+    if options.resume {
+        try trainer.restoreCheckpoint(from: checkpoint)
+    } else if let initial = options.initialWeights {
+        try trainer.startFrom(try loadBuiltInPrior(model: initial), path: initial.path)
+    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try writeAtomically(try encoder.encode(configuration), to: options.folder.appendingPathComponent(priorConfigurationFile))
@@ -59,6 +66,24 @@ public func trainBuiltInPrior(_ options: PriorTrainingOptions, report: (PriorTra
     return trainer
 }
 
+extension PriorTrainer {
+    /// Copies `prior`'s weights into the model and the EMA (a fine-tune's start). Both must be built
+    /// alike: the same vocabulary and every parameter of the same shape.
+    func startFrom(_ prior: BuiltInPriorModel, path: String) throws(PriorFolderError) {
+        guard prior.tokenizer.words == model.tokenizer.words else {
+            throw .unreadable(path: path, problem: "its vocabulary is not the prompt grammar's (\(prior.tokenizer.words.count) words against \(model.tokenizer.words.count))")
+        }
+        let weights = Dictionary(uniqueKeysWithValues: prior.namedParameters.map { ($0.0, $0.1) })
+        for (name, p) in model.namedParameters {
+            guard let w = weights[name], w.shape == p.shape else {
+                throw .unreadable(path: path, problem: "\(name) is \(weights[name]?.shape.description ?? "absent"), this configuration needs \(p.shape)")
+            }
+            p.scalars = w.scalars
+            ema[name] = w.scalars
+        }
+    }
+}
+
 /// The training folder's copy of its BuiltInPriorConfiguration.
 let priorConfigurationFile = "configuration.json"
 
@@ -71,11 +96,18 @@ func folderConfiguration(_ folder: URL) throws -> BuiltInPriorConfiguration? {
 
 /// A trainer over the procedural dataset with fresh, seeded weights.
 func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) throws -> PriorTrainer {
-    let library = try ShapeLibrary.load()
+    let dataset = try priorDataset(imageSize: configuration.imageSize, groupViews: configuration.sharedNoiseViews, seed: seed)
+    let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: dataset.library).vocabulary, seed: seed)
+    return PriorTrainer(model: model, dataset: dataset, seed: seed)
+}
+
+/// The procedural training set at `imageSize`, its multi-view groups of `groupViews` (seed 0 is the shipped prior's: its held-out indices,
+/// `heldOutIndex` upward, were never trained on).
+public func priorDataset(imageSize: Int, groupViews: Int? = nil, seed: UInt64 = 0) throws -> DatasetRenderer {
     var settings = DatasetSettings()
-    settings.imageSize = configuration.imageSize
-    let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: seed)
-    return PriorTrainer(model: model, dataset: DatasetRenderer(library: library, settings: settings, seed: seed), seed: seed)
+    settings.imageSize = imageSize
+    if let groupViews { settings.groupViews = groupViews }
+    return DatasetRenderer(library: try ShapeLibrary.load(), settings: settings, seed: seed)
 }
 
 /// The prior of a training folder with its EMA weights loaded, for sampling and evaluation (the

@@ -27,6 +27,12 @@ public struct Camera: Codable, Sendable, Equatable {
         return camera
     }
 
+    /// The same camera moved `degrees` further round the up axis (elevation, distance, field of view
+    /// and size kept).
+    public func turned(by degrees: Float) -> Camera {
+        Camera(elevation: elevation, azimuth: azimuth + degrees, distance: distance, fovy: fovy, width: width, height: height)
+    }
+
     /// A camera on the orbit around the origin (z up), looking at the origin.
     public init(elevation: Float, azimuth: Float, distance: Float, fovy: Float, width: Int, height: Int) {
         let e = elevation * .pi / 180, a = azimuth * .pi / 180
