@@ -46,12 +46,23 @@ public struct DatasetSettings: Codable, Sendable, Equatable {
     public var framingRadius: Float = ShapeLibrary.defaultFramingRadius
     /// Views per multi-view group, evenly spaced in azimuth.
     public var groupViews = 4
-    /// false: each view of a group draws its own light around its camera, as each distillation
-    /// camera does; true: one light (drawn around the first view's camera) for the whole group, so
-    /// shading is consistent in the world across views (MVDream-style data), an option to measure.
-    public var sharedGroupLight = false
+    /// How the views of a group are lit (GroupLight).
+    public var groupLight = GroupLight.perView
 
     public init() {}
+}
+
+/// How the views of a multi-view group are lit.
+public enum GroupLight: String, Codable, Sendable {
+    /// Each view draws its own light around its camera, as each distillation camera does.
+    case perView
+    /// One light, drawn around the first view's camera, for the whole group: shading is consistent in
+    /// the world across views (MVDream-style data).
+    case world
+    /// One draw around the first view's camera that turns with the camera: every view is lit the same
+    /// way relative to its camera, so the views differ only by what the turn shows of the object. Each
+    /// view's light is still a draw of `Lighting.random` around its own camera.
+    case followsCamera
 }
 
 /// One rendered training example.
@@ -121,8 +132,7 @@ public struct DatasetRenderer: Sendable {
 
     /// The setups of multi-view group `index`: `settings.groupViews` views of one instance at
     /// azimuths φ + k·360°/V (wrapped to [−180°, 180°)), one elevation, distance and field of view,
-    /// one background and shading mode; each view its own light (as each distillation camera has;
-    /// see `sharedGroupLight`) and its own caption (whether captions carry a view phrase is decided once per group).
+    /// one background and shading mode; lit as `groupLight` says; each view its own caption (whether captions carry a view phrase is decided once per group).
     public func groupSetups(_ index: Int) -> [Setup] {
         var g = SeededGenerator(seed: seed).split("dataset group \(index)")
         let (family, colour, instance) = drawInstance(using: &g)
@@ -131,13 +141,19 @@ public struct DatasetRenderer: Sendable {
         let background = drawBackground(using: &g)
         let colourWord = g.uniform() >= settings.dropDefaultColourWordProbability || colour != library.families[family].defaultNamedColour
         let viewPhrase = g.uniform() < settings.viewPhraseProbability
-        let shared = settings.sharedGroupLight ? drawLighting(around: first, using: &g) : nil
+        let shared = settings.groupLight == .perView ? nil : drawLighting(around: first, using: &g)
         return (0..<settings.groupViews).map { k in
-            var azimuth = first.azimuth + 360 * Float(k) / Float(settings.groupViews)
+            let turn = 360 * Float(k) / Float(settings.groupViews)
+            var azimuth = first.azimuth + turn
             if azimuth >= 180 { azimuth -= 360 }
             let camera = Camera(elevation: first.elevation, azimuth: azimuth, distance: first.distance, fovy: first.fovy,
                                 width: first.width, height: first.height)
-            let lighting = shared ?? drawLighting(around: camera, using: &g)
+            let lighting: Lighting
+            switch (settings.groupLight, shared) {
+            case let (.world, shared?): lighting = shared
+            case let (.followsCamera, shared?): lighting = shared.turned(by: turn)
+            default: lighting = drawLighting(around: camera, using: &g)
+            }
             let caption = PromptGrammar.caption(family: library.families[family].name, colour: colourWord ? colour : nil,
                                                 view: viewPhrase ? camera.viewLabel : nil)
             return Setup(familyIndex: family, colour: colour, instance: instance, camera: camera, lighting: lighting,

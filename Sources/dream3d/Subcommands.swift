@@ -37,9 +37,10 @@ struct PriorTrain: ParsableCommand {
     @Option(help: ArgumentHelp(
         "Share of timesteps drawn from 800–999, where x_t no longer shows the silhouette and the camera decides it (0: uniform).",
         valueName: "share")) var highNoiseShare: Float = 0
-    @Option(help: ArgumentHelp(
-        "With --shared-noise-views: extra weight on each view's deviation from its group's mean error, the part only the camera explains (0: none).",
-        valueName: "weight")) var viewDeviationWeight: Float = 0
+    @Flag(help: "With --shared-noise-views: light every view of a group the same way relative to its camera.") var lightFollowsCamera = false
+    @Option(help: "Azimuth harmonics among the camera numbers (sin/cos of k·azimuth, k = 1…H); --init widens a prior with fewer.")
+    var azimuthHarmonics = 1
+    @Option(help: "Learning rate of the camera numbers' class embedding, as a multiple of --learning-rate.") var cameraLearningRateScale: Float = 1
 
     func run() throws {
         guard !(resume && initialWeights != nil) else {
@@ -52,11 +53,14 @@ struct PriorTrain: ParsableCommand {
         options.initialWeights = initialWeights.map { URL(fileURLWithPath: $0) }
         options.configuration.learningRate = learningRate
         if highNoiseShare > 0 { options.configuration.highNoiseShare = highNoiseShare }
-        guard viewDeviationWeight == 0 || sharedNoiseViews > 1 else {
-            throw ValidationError("--view-deviation-weight compares views of one object: add --shared-noise-views 4")
-        }
         if sharedNoiseViews > 1 { options.configuration.sharedNoiseViews = sharedNoiseViews }
-        if viewDeviationWeight > 0 { options.configuration.viewDeviationWeight = viewDeviationWeight }
+        if lightFollowsCamera { options.configuration.groupLight = .followsCamera }
+        if cameraLearningRateScale != 1 { options.configuration.cameraEmbeddingLearningRateScale = cameraLearningRateScale }
+        guard azimuthHarmonics >= 1 else { throw ValidationError("--azimuth-harmonics must be at least 1 (sin/cos of the azimuth itself)") }
+        if azimuthHarmonics > 1 {
+            options.configuration.azimuthHarmonics = azimuthHarmonics
+            options.configuration.unet.projectionClassEmbeddingsInputDim = options.configuration.cameraNumberCount
+        }
         options.steps = steps
         options.seed = seed
         options.configuration.batchSize = batchSize

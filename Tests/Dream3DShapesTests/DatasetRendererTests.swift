@@ -80,9 +80,19 @@ import Dream3DScene
         }
         #expect(Set(renderer.group(0).map(\.lighting.position.x)).count == 4)     // a light per view by default
         var settings = DatasetSettings()
-        settings.sharedGroupLight = true
+        settings.groupLight = .world
         let shared = DatasetRenderer(library: renderer.library, settings: settings, seed: 4).groupSetups(0)
         #expect(shared.allSatisfy { $0.lighting == shared[0].lighting })
+        // A light that follows the camera sits where the first view's does, relative to each view's camera.
+        settings.groupLight = .followsCamera
+        let following = DatasetRenderer(library: renderer.library, settings: settings, seed: 4).groupSetups(0)
+        for view in following {
+            let (l, c, l0, c0) = (view.lighting.position, view.camera.position, following[0].lighting.position, following[0].camera.position)
+            let length = { (v: SIMD3<Float>) in (v * v).sum().squareRoot() }
+            #expect(abs(length(l - c) - length(l0 - c0)) < 1e-4 && abs(length(l) - length(l0)) < 1e-4)
+            #expect(abs((l * c).sum() - (l0 * c0).sum()) < 1e-3 && abs(l.z - l0.z) < 1e-5 && view.lighting.ambient == following[0].lighting.ambient)
+        }
+        #expect(Set(following.map(\.lighting.position.x)).count == 4)
         let batch = renderer.groups(2..<4)
         #expect(batch[1].map(\.image.scalars) == renderer.group(3).map(\.image.scalars))
     }

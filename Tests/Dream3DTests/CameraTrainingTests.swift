@@ -1,7 +1,7 @@
 // Issue 9's ways of teaching the prior its camera, and fine-tuning from a prior's weights: batches of
-// views of one object that share timestep, noise and dropout; the view-deviation term is each view's
-// error less its group's mean, computed apart from the loss; high-noise timesteps; a fine-tune starts
-// from exactly the given weights.
+// views of one object that share timestep, noise and dropout; high-noise timesteps; azimuth harmonics
+// among the camera numbers; a faster class embedding; a fine-tune starts from exactly the given weights,
+// widening the camera numbers' layer with zero columns.
 import Foundation
 import Testing
 import Dream3DCore
@@ -11,50 +11,18 @@ import Dream3DShapes
 @testable import Dream3D
 
 @Suite struct CameraTrainingTests {
-    @Test func viewDeviationIsEachViewsErrorLessItsGroupsMean() throws {
-        let trainer = try tinyPriorTrainer(seed: 3), model = trainer.model
-        for _ in 0..<2 { trainer.trainStep() }             // conv_out starts at zero: every output would be 0
-        let dataset = try priorDataset(imageSize: 16, groupViews: 2, seed: 3)
-        let examples = dataset.groups(0..<2).flatMap { $0 }, pixels = 3 * 16 * 16
-        let t = [900, 900, 250, 250]
-        var generator = SeededGenerator(seed: 11)
-        let groupNoise = generator.normals(2 * pixels)
-        let noise = Array(groupNoise[0..<pixels]) + Array(groupNoise[0..<pixels]) + Array(groupNoise[pixels...]) + Array(groupNoise[pixels...])
-        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera))
-        let loss = withoutGrad {
-            model.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions, viewDeviation: (views: 2, weight: 3))
-        }.item
-        // The same from the U-Net's output and the targets, element by element.
-        let output = withoutGrad {
-            model(Tensor(shape: [4, 3, 16, 16], scalars: model.noisedImages(examples.flatMap(\.image.scalars), timesteps: t, noise: noise)),
-                  timesteps: t, conditions: conditions)
-        }.scalars
-        let target = model.trainingTargets(examples.flatMap(\.image.scalars), timesteps: t, noise: noise)
-        var denoising = 0.0, deviation = 0.0
-        for i in 0..<4 {
-            let w = Double(model.lossWeight(timestep: t[i])) / Double(4 * pixels), partner = i ^ 1
-            for j in 0..<pixels {
-                let e = Double(output[i * pixels + j] - target[i * pixels + j])
-                let mean = (e + Double(output[partner * pixels + j] - target[partner * pixels + j])) / 2
-                denoising += w * e * e
-                deviation += w * (e - mean) * (e - mean)
-            }
-        }
-        #expect(deviation > 0.01 * denoising)
-        #expect(abs(Double(loss) - (denoising + 3 * deviation)) <= 1e-4 * denoising, "loss \(loss), expected \(denoising + 3 * deviation)")
-        let plain = withoutGrad { model.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions) }.item
-        #expect(abs(Double(plain) - denoising) <= 1e-4 * denoising)
-    }
-
     @Test func trainingOnGroupsIsSeededAndFinite() throws {
         let library = try ShapeLibrary.load()
         var configuration = try tinyPriorConfiguration()
         configuration.sharedNoiseViews = 4
-        configuration.viewDeviationWeight = 10
+        configuration.groupLight = .followsCamera
+        configuration.azimuthHarmonics = 2
+        configuration.unet.projectionClassEmbeddingsInputDim = configuration.cameraNumberCount
+        configuration.cameraEmbeddingLearningRateScale = 10
         configuration.highNoiseShare = 0.5
         func trainer() throws -> PriorTrainer {
             let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: 2)
-            return PriorTrainer(model: model, dataset: try priorDataset(imageSize: 16, groupViews: 4, seed: 2), seed: 2)
+            return PriorTrainer(model: model, dataset: try priorDataset(imageSize: 16, groupViews: 4, groupLight: .followsCamera, seed: 2), seed: 2)
         }
         let a = try trainer(), b = try trainer()
         let first = (0..<3).map { _ in a.trainStep() }
@@ -114,6 +82,45 @@ import Dream3DShapes
         let uniform = try timesteps(share: nil), half = try timesteps(share: 0.5)
         let highShare = { (t: [Int]) in Float(t.filter(high.contains).count) / Float(t.count) }
         #expect(highShare(uniform) < 0.35 && highShare(half) > 0.45 && half.contains { $0 < 400 })
+    }
+
+    @Test func azimuthHarmonicsWidenTheCameraNumbersAndAFineTuneStartsThemAtZero() throws {
+        let camera = Camera(elevation: 10, azimuth: 30, distance: 1.7, fovy: 0.8, width: 16, height: 16)
+        let numbers = BuiltInPriorModel.cameraNumbers(camera, harmonics: 3)
+        #expect(numbers.count == 10 && Array(numbers.prefix(6)) == BuiltInPriorModel.cameraNumbers(camera))
+        let a = Float(30) * .pi / 180
+        #expect(abs(numbers[6] - sin(2 * a)) < 1e-6 && abs(numbers[7] - cos(2 * a)) < 1e-6 && abs(numbers[9] - cos(3 * a)) < 1e-6)
+        // A one-harmonic prior fine-tuned with two: its columns kept, the new ones zero, the output unchanged.
+        let source = try tinyPriorTrainer(seed: 4)
+        for _ in 0..<2 { source.trainStep() }
+        let library = try ShapeLibrary.load()
+        var configuration = try tinyPriorConfiguration()
+        configuration.azimuthHarmonics = 2
+        configuration.unet.projectionClassEmbeddingsInputDim = configuration.cameraNumberCount
+        let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: 5)
+        let fineTune = PriorTrainer(model: model, dataset: source.dataset, seed: 5)
+        try fineTune.startFrom(source.model, path: "source")
+        let name = "unet.class_embedding.linear_1.weight"
+        let old = source.model.namedParameters.first { $0.0 == name }!.1, new = model.namedParameters.first { $0.0 == name }!.1
+        #expect(new.shape == [old.shape[0], 8])
+        for r in 0..<old.shape[0] {
+            #expect(Array(new.scalars[(r * 8)..<(r * 8 + 6)]) == Array(old.scalars[(r * 6)..<(r * 6 + 6)]))
+            #expect(new.scalars[(r * 8 + 6)..<(r * 8 + 8)].allSatisfy { $0 == 0 })
+        }
+        let examples = source.dataset.examples(0..<2)
+        var generator = SeededGenerator(seed: 1)
+        let z = Tensor(shape: [2, 3, 16, 16], scalars: generator.normals(2 * 3 * 16 * 16))
+        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera))
+        let before = withoutGrad { source.model(z, timesteps: [500, 900], conditions: conditions) }
+        let after = withoutGrad { model(z, timesteps: [500, 900], conditions: conditions) }
+        #expect(zip(before.scalars, after.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+        // The camera numbers' class embedding is its own optimiser group when it learns faster.
+        configuration.cameraEmbeddingLearningRateScale = 10
+        let faster = PriorTrainer(model: try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: 5),
+                                  dataset: source.dataset, seed: 5)
+        #expect(faster.optimizer.groups.map(\.learningRate) == [configuration.learningRate, 10 * configuration.learningRate])
+        #expect(faster.optimizer.groups[1].parameters.allSatisfy { $0.name?.hasPrefix("unet.class_embedding.") == true })
+        #expect(faster.optimizer.groups[1].parameters.count == 4)
     }
 
     @Test func aFineTuneStartsFromTheGivenWeights() throws {

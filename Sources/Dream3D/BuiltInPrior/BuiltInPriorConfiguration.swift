@@ -5,6 +5,7 @@
 // Plücker ray maps concatenated to the noisy image (6 channels: spatial camera information), and as 6
 // numbers through the projection class embedding, as the probe did.
 import Dream3DModels
+import Dream3DShapes
 
 public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
     public var imageSize = 32
@@ -51,18 +52,26 @@ public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
     /// cancels from the camera inputs' gradient; what is left is the views' own differences. Unbiased:
     /// each view is still a draw from the training distribution.
     public var sharedNoiseViews: Int? = nil
-    /// Issue 9: with groups, the denoising loss splits into the error the views share and each view's
-    /// deviation from it, Σ_k ‖e_k‖² = V‖ē‖² + Σ_k ‖e_k − ē‖². Only the camera (and what it changes)
-    /// can explain the deviations, and they are a few percent of the whole: knowing the azimuth explains
-    /// 25–30% of a turning family's silhouette variance but ~2% of the image error at high noise. This
-    /// weight adds the deviation part once more at this scale, so the camera's share of the gradient
-    /// grows. The true denoiser minimises both parts, so the optimum is unchanged; only the emphasis is.
-    public var viewDeviationWeight: Float? = nil
     /// Issue 9: this share of the timesteps is drawn from `highNoise` instead of the whole schedule
     /// (nil: uniform). The camera decides the image only where x_t no longer shows the silhouette (from
     /// t ≈ 800 of the cosine schedule, where α_t < 0.3), a sixth of uniform draws.
     public var highNoiseShare: Float? = nil
     public var highNoise = 800..<1000
+    /// How the views of a group are lit (`sharedNoiseViews`); nil: per view. `.followsCamera` keeps every
+    /// view's light where the first view's is relative to its camera, so the views differ only by the
+    /// object's turn: per-view lights make a third of the views' differences (measured on 120 groups).
+    public var groupLight: GroupLight? = nil
+    /// Issue 9: the class embedding's camera numbers carry sin/cos of k·azimuth for k = 1…H (nil: H = 1).
+    /// A silhouette's width returns every half turn (a car is long from either side), a second
+    /// harmonic, which sin/cos of the azimuth alone reach only through the embedding's nonlinearity.
+    public var azimuthHarmonics: Int? = nil
+    /// Issue 9: the class embedding (the camera numbers' path) learns at this multiple of the learning
+    /// rate (nil: 1), so the camera's small share of the gradient moves it sooner.
+    public var cameraEmbeddingLearningRateScale: Float? = nil
+
+    /// How many camera numbers the class embedding takes: sin/cos of each azimuth harmonic, sin/cos of
+    /// the elevation, distance, field of view.
+    public var cameraNumberCount: Int { 2 * (azimuthHarmonics ?? 1) + 4 }
     public init() {}
 
     /// The probe's U-Net with `inChannels` inputs (3 RGB + 6 Plücker by default) and 3 outputs.

@@ -72,10 +72,12 @@ public final class BuiltInPriorModel {
         }
     }
 
-    /// The 6 camera numbers of the class embedding: sin/cos of azimuth and elevation, distance, fovy.
-    static func cameraNumbers(_ camera: Camera) -> [Float] {
+    /// The camera numbers of the class embedding: sin/cos of azimuth and elevation, distance, fovy,
+    /// then sin/cos of k·azimuth for the harmonics k = 2…H (BuiltInPriorConfiguration.azimuthHarmonics).
+    static func cameraNumbers(_ camera: Camera, harmonics: Int = 1) -> [Float] {
         let a = camera.azimuth * .pi / 180, e = camera.elevation * .pi / 180
         return [sin(a), cos(a), sin(e), cos(e), camera.distance, camera.fovy]
+            + (1..<max(1, harmonics)).flatMap { k in [sin(Float(k + 1) * a), cos(Float(k + 1) * a)] }
     }
 
     /// ε̂ for noisy images z [N, 3, S, S] at timesteps `t` (one per image) under `conditions`, converted
@@ -126,10 +128,11 @@ public final class BuiltInPriorModel {
         return Tensor.concatenate([z, Tensor(shape: [n, 6, s, s], scalars: maps)], axis: 1)
     }
 
-    /// The class embedding's input [N, 6]: `cameraNumbers` per camera, zeros where it is dropped.
+    /// The class embedding's input [N, cameraNumberCount]: `cameraNumbers` per camera, zeros where it is dropped.
     func classLabels(_ conditions: PriorConditions) -> Tensor {
-        Tensor(shape: [conditions.cameras.count, 6], scalars: conditions.cameras.indices.flatMap { i in
-            conditions.keepCamera[i] ? Self.cameraNumbers(conditions.cameras[i]) : [Float](repeating: 0, count: 6)
+        let count = configuration.cameraNumberCount, harmonics = configuration.azimuthHarmonics ?? 1
+        return Tensor(shape: [conditions.cameras.count, count], scalars: conditions.cameras.indices.flatMap { i in
+            conditions.keepCamera[i] ? Self.cameraNumbers(conditions.cameras[i], harmonics: harmonics) : [Float](repeating: 0, count: count)
         })
     }
 }

@@ -24,7 +24,7 @@ public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
     public var pluckerInput: Bool
     /// Meaning of the U-Net's input channels, in order.
     public var unetInputChannels: [String]
-    /// Meaning of the 6 class_labels numbers (the projection class embedding's input).
+    /// Meaning of the class_labels numbers (the projection class embedding's input).
     public var classLabels: [String]
     public var camera: String
     public var imageRange: String
@@ -45,6 +45,7 @@ public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
         unetInputChannels = ["red", "green", "blue"]
             + (configuration.pluckerInput ? ["ray_direction_x", "ray_direction_y", "ray_direction_z", "ray_moment_x", "ray_moment_y", "ray_moment_z"] : [])
         classLabels = ["sin(azimuth)", "cos(azimuth)", "sin(elevation)", "cos(elevation)", "distance", "fovy_radians"]
+            + (1..<(configuration.azimuthHarmonics ?? 1)).flatMap { k in ["sin(\(k + 1)·azimuth)", "cos(\(k + 1)·azimuth)"] }
         camera = """
             orbit camera looking at the origin, z up: eye = distance·(cos e cos a, cos e sin a, sin e); \
             rays through pixel centres, rows from the top; ray moment = eye × unit direction (world units); \
@@ -87,6 +88,7 @@ public func loadBuiltInPrior(diffusersFolder folder: URL) throws -> BuiltInPrior
     var configuration = BuiltInPriorConfiguration()
     configuration.imageSize = extras.imageSize
     configuration.pluckerInput = extras.pluckerInput
+    configuration.azimuthHarmonics = extras.classLabels.count > 6 ? (extras.classLabels.count - 4) / 2 : nil
     guard extras.sameLayout(as: BuiltInPriorExtras(configuration, trainingStep: 0)) else {
         throw PriorFolderError.unreadable(path: extrasURL.path, problem: "its input layout is not the one this dream3d builds")
     }

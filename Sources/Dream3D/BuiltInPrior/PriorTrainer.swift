@@ -20,10 +20,13 @@ public final class PriorTrainer {
         self.model = model
         self.dataset = dataset
         let c = model.configuration
-        let parameters = model.namedParameters.map(\.1)
         for (name, p) in model.namedParameters { p.name = name }
-        optimizer = Adam.adamW(groups: [ParameterGroup(name: "prior", parameters: parameters, learningRate: c.learningRate,
-                                                       weightDecay: c.weightDecay)])
+        // The class embedding is the camera numbers' path; it may learn faster (cameraEmbeddingLearningRateScale).
+        let isCamera = { (name: String) in c.cameraEmbeddingLearningRateScale != nil && name.hasPrefix("unet.class_embedding.") }
+        let camera = model.namedParameters.filter { isCamera($0.0) }.map(\.1), rest = model.namedParameters.filter { !isCamera($0.0) }.map(\.1)
+        optimizer = Adam.adamW(groups: [ParameterGroup(name: "prior", parameters: rest, learningRate: c.learningRate, weightDecay: c.weightDecay)]
+            + (camera.isEmpty ? [] : [ParameterGroup(name: "camera embedding", parameters: camera,
+                                                    learningRate: c.learningRate * c.cameraEmbeddingLearningRateScale!, weightDecay: c.weightDecay)]))
         ema = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.0, $0.1.scalars) })
         noiseStream = SeededGenerator(seed: seed).split("prior training")
     }
@@ -67,11 +70,9 @@ public final class PriorTrainer {
     /// One step on the next batch; returns the weighted loss.
     @discardableResult
     public func trainStep() -> Float {
-        let c = model.configuration, batch = nextBatch()
+        let batch = nextBatch()
         optimizer.zeroGrad()
-        let deviation = c.sharedNoiseViews.flatMap { views in c.viewDeviationWeight.map { (views: views, weight: $0) } }
-        let loss = model.weightedLoss(batch.examples, timesteps: batch.timesteps, noise: batch.noise, conditions: batch.conditions,
-                                      viewDeviation: deviation)
+        let loss = model.weightedLoss(batch.examples, timesteps: batch.timesteps, noise: batch.noise, conditions: batch.conditions)
         let value = loss.item
         loss.backward()
         optimizer.step()
@@ -98,12 +99,7 @@ extension BuiltInPriorModel {
     /// ‖ε̂ − ε‖² = SNR·‖x̂₀ − x₀‖² and ‖v̂ − v‖² = (SNR + 1)·‖x̂₀ − x₀‖². For ε targets: min-SNR-γ (Hang
     /// et al. 2023), x₀ weight min(SNR, γ). For v targets: x₀ weight clamp(SNR, 1, γ), i.e. Salimans &
     /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR (see `lossWeight`).
-    ///
-    /// `viewDeviation` (groups of `views` consecutive examples of one object sharing noise and timestep):
-    /// adds `weight` times the same sum over each example's deviation from its group's mean error
-    /// (BuiltInPriorConfiguration.viewDeviationWeight).
-    public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions,
-                             viewDeviation: (views: Int, weight: Float)? = nil) -> Tensor {
+    public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
         let c = configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
         let images = examples.flatMap(\.image.scalars)
         let noisy = noisedImages(images, timesteps: t, noise: noise)
@@ -111,12 +107,7 @@ extension BuiltInPriorModel {
         let shape = [b, 3, size, size]
         let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
         let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: t.map { lossWeight(timestep: $0) / Float(b * pixels) })
-        let error = output - Tensor(shape: shape, scalars: target)
-        let denoising = (error.square() * perPixelWeights).sum()
-        guard let (views, weight) = viewDeviation else { return denoising }
-        let grouped = error.reshaped([b / views, views, 3, size, size])
-        let deviation = grouped - grouped.mean(axes: [1], keepDims: true)
-        return denoising + (deviation.square() * perPixelWeights.reshaped([b / views, views, 1, 1, 1])).sum() * weight
+        return ((output - Tensor(shape: shape, scalars: target)).square() * perPixelWeights).sum()
     }
 
     /// z_t = α_t·x₀ + σ_t·ε per image, x₀ = 2x − 1 for images x in [0, 1] (flat, N images of 3·S·S), one

@@ -75,12 +75,28 @@ extension PriorTrainer {
         }
         let weights = Dictionary(uniqueKeysWithValues: prior.namedParameters.map { ($0.0, $0.1) })
         for (name, p) in model.namedParameters {
-            guard let w = weights[name], w.shape == p.shape else {
+            guard let w = weights[name], let scalars = Self.widened(w, to: p.shape, name: name) else {
                 throw .unreadable(path: path, problem: "\(name) is \(weights[name]?.shape.description ?? "absent"), this configuration needs \(p.shape)")
             }
-            p.scalars = w.scalars
-            ema[name] = w.scalars
+            p.scalars = scalars
+            ema[name] = scalars
         }
+    }
+}
+
+extension PriorTrainer {
+    /// `w`'s values for a parameter of `shape`: the same, or, for the class embedding's input layer when
+    /// the camera gained numbers (more azimuth harmonics), `w`'s columns followed by zero ones, so the
+    /// new numbers start with no effect. nil when neither fits.
+    static func widened(_ w: Tensor, to shape: [Int], name: String) -> [Float]? {
+        if w.shape == shape { return w.scalars }
+        guard name == "unet.class_embedding.linear_1.weight", w.rank == 2, shape.count == 2, w.shape[0] == shape[0], w.shape[1] < shape[1] else {
+            return nil
+        }
+        let (rows, old, new) = (shape[0], w.shape[1], shape[1])
+        var out = [Float](repeating: 0, count: rows * new)
+        for r in 0..<rows { out[(r * new)..<(r * new + old)] = w.scalars[(r * old)..<((r + 1) * old)] }
+        return out
     }
 }
 
@@ -96,17 +112,19 @@ func folderConfiguration(_ folder: URL) throws -> BuiltInPriorConfiguration? {
 
 /// A trainer over the procedural dataset with fresh, seeded weights.
 func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) throws -> PriorTrainer {
-    let dataset = try priorDataset(imageSize: configuration.imageSize, groupViews: configuration.sharedNoiseViews, seed: seed)
+    let dataset = try priorDataset(imageSize: configuration.imageSize, groupViews: configuration.sharedNoiseViews,
+                                   groupLight: configuration.groupLight, seed: seed)
     let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: dataset.library).vocabulary, seed: seed)
     return PriorTrainer(model: model, dataset: dataset, seed: seed)
 }
 
-/// The procedural training set at `imageSize`, its multi-view groups of `groupViews` (seed 0 is the shipped prior's: its held-out indices,
+/// The procedural training set at `imageSize`, its multi-view groups of `groupViews` lit as `groupLight` says (seed 0 is the shipped prior's: its held-out indices,
 /// `heldOutIndex` upward, were never trained on).
-public func priorDataset(imageSize: Int, groupViews: Int? = nil, seed: UInt64 = 0) throws -> DatasetRenderer {
+public func priorDataset(imageSize: Int, groupViews: Int? = nil, groupLight: GroupLight? = nil, seed: UInt64 = 0) throws -> DatasetRenderer {
     var settings = DatasetSettings()
     settings.imageSize = imageSize
     if let groupViews { settings.groupViews = groupViews }
+    if let groupLight { settings.groupLight = groupLight }
     return DatasetRenderer(library: try ShapeLibrary.load(), settings: settings, seed: seed)
 }
 

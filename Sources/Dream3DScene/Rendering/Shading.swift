@@ -3,6 +3,7 @@
 // share a, unit normal n and unit direction l to a point light. "Textureless" replaces the albedo by
 // white, so geometry alone must explain the image; "albedo" shows the unlit colour.
 import Dream3DCore
+import Foundation
 
 /// How samples are lit.
 public enum ShadingMode: String, Codable, Sendable, CaseIterable {
@@ -23,6 +24,12 @@ public struct Lighting: Codable, Sendable, Equatable {
     public init(position: SIMD3<Float>, ambient: Float = 0.1) {
         self.position = position
         self.ambient = ambient
+    }
+
+    /// The same light moved `degrees` round the up axis (z), as a camera's azimuth turns.
+    public func turned(by degrees: Float) -> Lighting {
+        let a = degrees * .pi / 180, p = position
+        return Lighting(position: SIMD3(p.x * cos(a) - p.y * sin(a), p.x * sin(a) + p.y * cos(a), p.z), ambient: ambient)
     }
 
     /// DreamFusion's random light (threestudio random-camera data): direction = the camera position
