@@ -57,10 +57,7 @@ struct PriorTrain: ParsableCommand {
         if lightFollowsCamera { options.configuration.groupLight = .followsCamera }
         if cameraLearningRateScale != 1 { options.configuration.cameraEmbeddingLearningRateScale = cameraLearningRateScale }
         guard azimuthHarmonics >= 1 else { throw ValidationError("--azimuth-harmonics must be at least 1 (sin/cos of the azimuth itself)") }
-        if azimuthHarmonics > 1 {
-            options.configuration.azimuthHarmonics = azimuthHarmonics
-            options.configuration.unet.projectionClassEmbeddingsInputDim = options.configuration.cameraNumberCount
-        }
+        options.configuration.setAzimuthHarmonics(azimuthHarmonics)
         options.steps = steps
         options.seed = seed
         options.configuration.batchSize = batchSize

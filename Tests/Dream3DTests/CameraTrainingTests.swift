@@ -16,8 +16,7 @@ import Dream3DShapes
         var configuration = try tinyPriorConfiguration()
         configuration.sharedNoiseViews = 4
         configuration.groupLight = .followsCamera
-        configuration.azimuthHarmonics = 2
-        configuration.unet.projectionClassEmbeddingsInputDim = configuration.cameraNumberCount
+        configuration.setAzimuthHarmonics(2)
         configuration.cameraEmbeddingLearningRateScale = 10
         configuration.highNoiseShare = 0.5
         func trainer() throws -> PriorTrainer {
@@ -95,8 +94,7 @@ import Dream3DShapes
         for _ in 0..<2 { source.trainStep() }
         let library = try ShapeLibrary.load()
         var configuration = try tinyPriorConfiguration()
-        configuration.azimuthHarmonics = 2
-        configuration.unet.projectionClassEmbeddingsInputDim = configuration.cameraNumberCount
+        configuration.setAzimuthHarmonics(2)
         let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: 5)
         let fineTune = PriorTrainer(model: model, dataset: source.dataset, seed: 5)
         try fineTune.startFrom(source.model, path: "source")

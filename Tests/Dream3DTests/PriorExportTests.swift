@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import Dream3DCore
 import Dream3DModels
+import Dream3DShapes
 @testable import Dream3D
 
 @Suite struct PriorExportTests {
@@ -32,6 +33,24 @@ import Dream3DModels
         #expect(loaded.configuration.scheduler == trainer.model.configuration.scheduler)
         #expect(output(loaded, check) == output(trainer.model, check))
         #expect(report.f16Deviation == 0 && report.outputScale > 0)
+    }
+
+    @Test func aPriorWithAzimuthHarmonicsExportsAndReloadsThem() throws {
+        let library = try ShapeLibrary.load()
+        var configuration = try tinyPriorConfiguration()
+        configuration.setAzimuthHarmonics(2)
+        let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: library).vocabulary, seed: 3)
+        let trainer = PriorTrainer(model: model, dataset: try priorDataset(imageSize: 16, seed: 3), seed: 3)
+        trainer.trainStep()
+        let check = priorCheckInput(model, dataset: trainer.dataset)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dream3d-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try exportBuiltInPrior(model, trainingStep: 1, to: folder, check: check, unetWeights: .f32)
+        let loaded = try loadBuiltInPrior(diffusersFolder: folder)
+        #expect(loaded.configuration.azimuthHarmonics == 2 && loaded.configuration.unet.projectionClassEmbeddingsInputDim == 8)
+        #expect(output(loaded, check) == output(model, check))
+        let extras = try JSONDecoder().decode(BuiltInPriorExtras.self, from: Data(contentsOf: folder.appendingPathComponent("dream3d_prior.json")))
+        #expect(extras.classLabels.suffix(2) == ["sin(2·azimuth)", "cos(2·azimuth)"])
     }
 
     @Test func f16ExportStoresTheRoundedWeights() throws {

@@ -72,6 +72,12 @@ public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
     /// How many camera numbers the class embedding takes: sin/cos of each azimuth harmonic, sin/cos of
     /// the elevation, distance, field of view.
     public var cameraNumberCount: Int { 2 * (azimuthHarmonics ?? 1) + 4 }
+
+    /// Sets `azimuthHarmonics` (1: nil) and the U-Net's class-embedding input to match.
+    public mutating func setAzimuthHarmonics(_ harmonics: Int) {
+        azimuthHarmonics = harmonics > 1 ? harmonics : nil
+        unet.projectionClassEmbeddingsInputDim = cameraNumberCount
+    }
     public init() {}
 
     /// The probe's U-Net with `inChannels` inputs (3 RGB + 6 Plücker by default) and 3 outputs.

@@ -88,7 +88,7 @@ public func loadBuiltInPrior(diffusersFolder folder: URL) throws -> BuiltInPrior
     var configuration = BuiltInPriorConfiguration()
     configuration.imageSize = extras.imageSize
     configuration.pluckerInput = extras.pluckerInput
-    configuration.azimuthHarmonics = extras.classLabels.count > 6 ? (extras.classLabels.count - 4) / 2 : nil
+    configuration.setAzimuthHarmonics((extras.classLabels.count - 4) / 2)
     guard extras.sameLayout(as: BuiltInPriorExtras(configuration, trainingStep: 0)) else {
         throw PriorFolderError.unreadable(path: extrasURL.path, problem: "its input layout is not the one this dream3d builds")
     }
