@@ -76,9 +76,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Steps between lines of metrics.jsonl and between checkpoints of a run folder.
     public var logEvery = 10
     public var checkpointEvery = 100
-    /// Mesh export: marching-cubes grid side and density threshold (DESIGN.md §2).
+    /// Mesh export: marching-cubes grid side and density threshold (DESIGN.md §2). threestudio's 10–25
+    /// cut thin and half-transparent parts of the built-in prior's scenes into pieces; 5 keeps them (scenes/sds.yaml).
     public var meshResolution = 128
-    public var meshThreshold: Float = 10
+    public var meshThreshold: Float = 5
     public init() {}
 
     /// The guidance methods `method` may name.
