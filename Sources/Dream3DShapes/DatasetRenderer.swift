@@ -132,7 +132,8 @@ public struct DatasetRenderer: Sendable {
 
     /// The setups of multi-view group `index`: `settings.groupViews` views of one instance at
     /// azimuths φ + k·360°/V (wrapped to [−180°, 180°)), one elevation, distance and field of view,
-    /// one background and shading mode; lit as `groupLight` says; each view its own caption (whether captions carry a view phrase is decided once per group).
+    /// one background and shading mode, lit as `groupLight` says; each view its own caption (whether
+    /// captions carry a view phrase is decided once per group).
     public func groupSetups(_ index: Int) -> [Setup] {
         var g = SeededGenerator(seed: seed).split("dataset group \(index)")
         let (family, colour, instance) = drawInstance(using: &g)

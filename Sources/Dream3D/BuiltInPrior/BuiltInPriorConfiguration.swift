@@ -46,11 +46,11 @@ public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
     public var dropTextProbability: Float = 0.05
     /// Issue 9: batches of V views of one instance (azimuths φ + k·360°/V) that share their timestep,
     /// noise and condition dropout; nil: independent examples. Within such a group only the camera and
-    /// what it changes in the image differ, so the part of the gradient that teaches the camera is no
-    /// longer buried in the rest: with V ≥ 2 evenly spaced views, sin and cos of the azimuth sum to zero
-    /// over a group, and every error the views share (colour, background, proportions, the noise itself)
-    /// cancels from the camera inputs' gradient; what is left is the views' own differences. Unbiased:
-    /// each view is still a draw from the training distribution.
+    /// what it changes in the image differ, and with evenly spaced views sin and cos of the azimuth sum
+    /// to zero over a group, so the errors the views share (colour, background, proportions, the noise)
+    /// enter the camera numbers' gradient with weights that cancel to first order. Unbiased: each view is
+    /// still a draw from the training distribution. Measured: no camera margin within 1250 fine-tuning
+    /// steps (the model card's "Teaching it the camera").
     public var sharedNoiseViews: Int? = nil
     /// Issue 9: this share of the timesteps is drawn from `highNoise` instead of the whole schedule
     /// (nil: uniform). The camera decides the image only where x_t no longer shows the silhouette (from
@@ -95,4 +95,3 @@ public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
 }
 
 import Foundation
-

@@ -82,9 +82,7 @@ extension PriorTrainer {
             ema[name] = scalars
         }
     }
-}
 
-extension PriorTrainer {
     /// `w`'s values for a parameter of `shape`: the same, or, for the class embedding's input layer when
     /// the camera gained numbers (more azimuth harmonics), `w`'s columns followed by zero ones, so the
     /// new numbers start with no effect. nil when neither fits.
@@ -118,8 +116,8 @@ func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) 
     return PriorTrainer(model: model, dataset: dataset, seed: seed)
 }
 
-/// The procedural training set at `imageSize`, its multi-view groups of `groupViews` lit as `groupLight` says (seed 0 is the shipped prior's: its held-out indices,
-/// `heldOutIndex` upward, were never trained on).
+/// The procedural training set at `imageSize`, its multi-view groups of `groupViews` lit as `groupLight`
+/// says (seed 0 is the shipped prior's: its held-out indices, `heldOutIndex` upward, were never trained on).
 public func priorDataset(imageSize: Int, groupViews: Int? = nil, groupLight: GroupLight? = nil, seed: UInt64 = 0) throws -> DatasetRenderer {
     var settings = DatasetSettings()
     settings.imageSize = imageSize
