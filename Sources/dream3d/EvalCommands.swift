@@ -24,6 +24,9 @@ struct EvalQuality: ParsableCommand {
     @Option(help: "Optimisation steps instead of the recipe's (quick runs; use a separate --out).") var steps: Int?
     @Option(help: "Only the first K prompts of the \(qualityPrompts.count).") var prompts: Int?
     @Option(help: "A prior training or exported folder instead of the shipped built-in prior.") var model: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change one setting of the default recipe (repeatable), to weigh it on the gate; use a separate --out.", valueName: "key=value"))
+    var overrides: [String] = []
     @Option(help: "Where quality.md and gallery.png go.") var docs = "docs"
     @Flag(help: "Print the report as JSON on standard output instead of the table.") var json = false
 
@@ -42,6 +45,7 @@ struct EvalQuality: ParsableCommand {
         options.promptCount = prompts
         options.model = model.map { URL(fileURLWithPath: $0) }
         options.docs = URL(fileURLWithPath: docs)
+        options.overrides = overrides
         options.command = (["dream3d"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let interrupt = InterruptFlag.install()
         var progress: ProgressPrinter?

@@ -157,6 +157,22 @@ private func row(first: Bool = true, colourRight: Bool = true, iou: Float = 0.75
         #expect(Set(qualityPrompts.map(RunFolder.name(for:))).count == qualityPrompts.count, "two prompts share a run folder")
     }
 
+    @Test func overridesChangeTheGatesRecipeAndABadKeyIsNamed() throws {
+        var options = QualityGateOptions()
+        options.steps = 7
+        options.overrides = ["sds.guidanceScale=30", "meshThreshold=2.5"]
+        let c = try options.configuration()
+        var expected = TrainingConfiguration()
+        (expected.sds.guidanceScale, expected.meshThreshold, expected.steps) = (30, 2.5, 7)
+        #expect(c == expected)
+        options.overrides = ["sds.guidanceScal=30"]
+        #expect { try options.configuration() } throws: { "\($0)".contains("sds.guidanceScal") && "\($0)".contains("sds.guidanceScale") }
+        // The report says which changes it was made with.
+        let report = QualityReport(date: "d", command: "c", prior: "p", seed: 0, steps: 7, overrides: ["sds.guidanceScale=30"], runs: "r",
+                                   rows: [row()], summary: summarise([row()]))
+        #expect(report.markdown(gallery: "g.png").contains("with `sds.guidanceScale=30`"))
+    }
+
     @Test func finishedRunFoldersAreScoredNotRegenerated() throws {
         let root = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -172,7 +188,7 @@ private func row(first: Bool = true, colourRight: Bool = true, iou: Float = 0.75
             let folder = RunFolder(options.out.appendingPathComponent(RunFolder.name(for: prompt)))
             try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
             try JSONEncoder().encode(RunManifest(prompt: prompt, guidance: "builtin", model: options.model!.path)).write(to: folder.manifest)
-            try Data(ConfigurationResolver.yaml(options.configuration).utf8).write(to: folder.configuration)
+            try Data(ConfigurationResolver.yaml(try options.configuration()).utf8).write(to: folder.configuration)
             try writeSafetensors(["unused": Tensor(zeros: [1])], metadata: ["step": "\(step)"], to: folder.checkpoint)
             try trueShapeMesh(try grammar.parse(prompt).family).writeOBJ(to: folder.meshOBJ)
         }

@@ -25,6 +25,8 @@ public struct QualityGateOptions: Sendable {
     public var model: URL?
     /// Where quality.md and gallery.png go; nil writes neither.
     public var docs: URL? = URL(fileURLWithPath: "docs")
+    /// `key=value` changes to the default recipe (as `generate --set`), to weigh a setting on the gate.
+    public var overrides: [String] = []
     /// The command line, as the report quotes it.
     public var command = "dream3d eval quality"
     public var thresholds = QualityThresholds()
@@ -33,9 +35,9 @@ public struct QualityGateOptions: Sendable {
     /// The prompts this run covers.
     public var prompts: [String] { Array(qualityPrompts.prefix(promptCount ?? qualityPrompts.count)) }
 
-    /// The configuration every prompt runs with: the defaults, this seed and step count.
-    public var configuration: TrainingConfiguration {
-        var c = TrainingConfiguration()
+    /// The configuration every prompt runs with: the defaults with `overrides`, this seed and step count.
+    public func configuration() throws(ConfigurationError) -> TrainingConfiguration {
+        var c = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: nil, overrides: overrides)
         c.seed = seed
         if let steps { c.steps = steps }
         return c
@@ -84,7 +86,7 @@ public enum QualityGateError: Error, CustomStringConvertible, Equatable {
 /// next call resumes it).
 public func runQualityGate(_ options: QualityGateOptions, report: (QualityGateEvent) -> Void = { _ in },
                            shouldStop: () -> Bool = { false }) throws -> QualityReport? {
-    let prompts = options.prompts, configuration = options.configuration
+    let prompts = options.prompts, configuration = try options.configuration()
     if let count = options.promptCount, !(1...qualityPrompts.count).contains(count) {
         throw QualityGateError.badPromptCount(count, available: qualityPrompts.count)
     }
@@ -125,7 +127,7 @@ public func runQualityGate(_ options: QualityGateOptions, report: (QualityGateEv
     let rows = try measureQuality(meshes: meshes, prompts: parsed, library: library)
     let result = QualityReport(date: ISO8601DateFormatter().string(from: Date()), command: options.command,
                                prior: guidancePriorDescription(model: options.model), seed: configuration.seed,
-                               steps: configuration.steps, runs: options.out.path, rows: rows,
+                               steps: configuration.steps, overrides: options.overrides, runs: options.out.path, rows: rows,
                                summary: summarise(rows, thresholds: options.thresholds))
     if let docs = options.docs {
         do { try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true) } catch {

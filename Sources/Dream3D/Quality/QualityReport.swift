@@ -11,6 +11,8 @@ public struct QualityReport: Codable, Sendable, Equatable {
     public var prior: String
     public var seed: UInt64
     public var steps: Int
+    /// The `--set` changes to the default recipe, if any.
+    public var overrides: [String] = []
     /// The folder holding the run folders.
     public var runs: String
     public var rows: [MeshQuality]
@@ -47,7 +49,7 @@ public struct QualityReport: Codable, Sendable, Equatable {
 
             - command: `\(command)`
             - prior: \(prior)
-            - recipe: the default (`scenes/sds.yaml`), seed \(seed), \(steps) steps; run folders in `\(runs)`
+            - recipe: the default (`scenes/sds.yaml`)\(overrides.isEmpty ? "" : " with " + overrides.map { "`\($0)`" }.joined(separator: ", ")), seed \(seed), \(steps) steps; run folders in `\(runs)`
             - measures: (a) occupancy IoU on a 64³ grid between the mesh (inside by the even–odd rule) and every
               family's shape at mean proportions, both framed like the training renders (bounding-box centre at the
               origin, farthest point at 0.85), best of 16 turns about the up axis; (b) the named colour nearest the
