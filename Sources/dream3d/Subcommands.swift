@@ -32,7 +32,7 @@ struct PriorTrain: ParsableCommand {
         valueName: "folder")) var initialWeights: String?
     @Option(help: "AdamW learning rate.") var learningRate: Float = BuiltInPriorConfiguration().learningRate
     @Option(help: ArgumentHelp(
-        "Batches of this many views of one object (evenly round it) sharing timestep and noise, so the camera's share of the gradient is not buried; 1: independent images.",
+        "Batches of this many views of one object (evenly round it) sharing timestep, noise and dropout, so they differ only by the camera; 1: independent images.",
         valueName: "views")) var sharedNoiseViews = 1
     @Option(help: ArgumentHelp(
         "Share of timesteps drawn from 800–999, where x_t no longer shows the silhouette and the camera decides it (0: uniform).",
