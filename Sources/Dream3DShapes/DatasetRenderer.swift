@@ -143,12 +143,8 @@ public struct DatasetRenderer: Sendable {
         let colourWord = g.uniform() >= settings.dropDefaultColourWordProbability || colour != library.families[family].defaultNamedColour
         let viewPhrase = g.uniform() < settings.viewPhraseProbability
         let shared = settings.groupLight == .perView ? nil : drawLighting(around: first, using: &g)
-        return (0..<settings.groupViews).map { k in
+        return groupCameras(first, views: settings.groupViews).enumerated().map { k, camera in
             let turn = 360 * Float(k) / Float(settings.groupViews)
-            var azimuth = first.azimuth + turn
-            if azimuth >= 180 { azimuth -= 360 }
-            let camera = Camera(elevation: first.elevation, azimuth: azimuth, distance: first.distance, fovy: first.fovy,
-                                width: first.width, height: first.height)
             let lighting: Lighting
             switch (settings.groupLight, shared) {
             case let (.world, shared?): lighting = shared

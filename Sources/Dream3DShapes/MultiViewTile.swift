@@ -3,6 +3,7 @@
 // view k goes to row k / columns, column k % columns, with no padding, so untiling is exact.
 
 import Dream3DCore
+import Dream3DScene
 
 /// Views [C, H, W] (same shape; count = rows × columns) → one [C, rows·H, columns·W] image.
 /// With 4 views and 2 columns: view 0 top left, 1 top right, 2 bottom left, 3 bottom right.
@@ -42,5 +43,24 @@ public func untileViews(_ tile: Tensor, rows: Int = 2, columns: Int = 2) -> [Ten
             }
         }
         return Tensor(shape: [channels, height, width], scalars: out)
+    }
+}
+
+/// `tileViews` on the autograd tape, for batched views: four [N, C, H, W] → [N, C, 2H, 2W] (view k at row
+/// k / 2, column k % 2), each view's gradient its quarter of the tile's. Multi-view SDS tiles its renders so.
+public func tileViewsOnTape(_ views: [Tensor]) -> Tensor {
+    precondition(views.count == 4 && views.allSatisfy { $0.rank == 4 }, "a 2×2 tile of four [N, C, H, W] views, got \(views.map(\.shape))")
+    let rows = [Tensor.concatenate([views[0], views[1]], axis: 3), Tensor.concatenate([views[2], views[3]], axis: 3)]
+    return Tensor.concatenate(rows, axis: 2)
+}
+
+/// The cameras of a multi-view group: `first` turned by k·360°/`views` about the up axis (k = 0 ..< views),
+/// azimuths wrapped to [−180°, 180°). The training groups (`DatasetRenderer.groupSetups`) and multi-view
+/// SDS both take their views from here, so a tiled prior's view k is the same turn in both.
+public func groupCameras(_ first: Camera, views: Int) -> [Camera] {
+    (0..<views).map { k in
+        var azimuth = first.azimuth + 360 * Float(k) / Float(views)
+        if azimuth >= 180 { azimuth -= 360 }
+        return Camera(elevation: first.elevation, azimuth: azimuth, distance: first.distance, fovy: first.fovy, width: first.width, height: first.height)
     }
 }

@@ -41,6 +41,8 @@ struct PriorTrain: ParsableCommand {
     @Option(help: "Azimuth harmonics among the camera numbers (sin/cos of k·azimuth, k = 1…H); --init widens a prior with fewer.")
     var azimuthHarmonics = 1
     @Option(help: "Learning rate of the camera numbers' class embedding, as a multiple of --learning-rate.") var cameraLearningRateScale: Float = 1
+    @Flag(help: "Multi-view: each image is a 2×2 tile of four views of one object 90° apart (MVDream, Zero123++); --batch-size counts tiles.")
+    var tiled = false
 
     func run() throws {
         guard !(resume && initialWeights != nil) else {
@@ -49,7 +51,11 @@ struct PriorTrain: ParsableCommand {
         guard sharedNoiseViews >= 1, batchSize % sharedNoiseViews == 0 else {
             throw ValidationError("--batch-size \(batchSize) does not hold whole groups of --shared-noise-views \(sharedNoiseViews); pick a divisor of the batch size")
         }
+        guard !(tiled && sharedNoiseViews > 1) else {
+            throw ValidationError("--tiled already denoises the four views of an object together; drop --shared-noise-views")
+        }
         var options = PriorTrainingOptions()
+        if tiled { options.configuration.tile() }
         options.initialWeights = initialWeights.map { URL(fileURLWithPath: $0) }
         options.configuration.learningRate = learningRate
         if highNoiseShare > 0 { options.configuration.highNoiseShare = highNoiseShare }
@@ -117,12 +123,22 @@ struct PriorEval: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: folder)
-        let model = try loadBuiltInPrior(model: url), dataset = try priorDataset(imageSize: model.configuration.imageSize)
+        let model = try loadBuiltInPrior(model: url), dataset = try priorDataset(for: model.configuration)
         let only = families.isEmpty ? nil : Set(try families.map { try dataset.library.familyIndex(named: $0) })
         print(guidancePriorDescription(model: url))
         let renders = "held-out renders" + (families.isEmpty ? "" : " of \(families.joined(separator: ", "))")
         var start = Date()
-        for (condition, name) in [(TurnedCondition.camera, "camera"), (.viewPhrase, "view phrase (camera kept)")] {
+        if model.configuration.tiledViews != nil {
+            let s = multiViewSensitivity(model, dataset: dataset, count: count, families: only)
+            let perTimestep = s.timesteps.indices.map { i in
+                String(format: "t=%d %+.1f%%/%+.1f%%/%+.1f%%", s.timesteps[i], 100 * s.margins(s.turned90)[i],
+                       100 * s.margins(s.turned180)[i], 100 * s.margins(s.copies)[i])
+            }
+            print(String(format: "multi-view sensitivity on %d held-out tiles%@, error with cameras turned 90°/180° and of a tile of view 0's copies, against the true tile: %+.1f%%/%+.1f%%/%+.1f%% (",
+                         count, families.isEmpty ? "" : " of \(families.joined(separator: ", "))", 100 * s.margin(s.turned90), 100 * s.margin(s.turned180), 100 * s.margin(s.copies))
+                  + perTimestep.joined(separator: ", ") + ")")
+        }
+        for (condition, name) in model.configuration.tiledViews != nil ? [] : [(TurnedCondition.camera, "camera"), (.viewPhrase, "view phrase (camera kept)")] {
             let s = conditionSensitivity(model, dataset: dataset, turning: condition, count: count, families: only)
             let perTimestep = s.timesteps.indices.map { String(format: "t=%d %+.1f%%/%+.1f%%", s.timesteps[$0], 100 * s.margins90[$0], 100 * s.margins180[$0]) }
             print(String(format: "%@ sensitivity on %d %@, error when turned 90°/180° against the true one: %+.1f%%/%+.1f%% (",

@@ -81,9 +81,9 @@ func tinyPriorTrainer(seed: UInt64) throws -> PriorTrainer {
         var generator = SeededGenerator(seed: 1)
         let t = (0..<16).map { 60 * $0 + 30 }, noise = generator.normals(16 * 3 * 16 * 16)
         let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera))
-        let before = withoutGrad { trainer.model.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions).item }
+        let before = withoutGrad { trainer.model.weightedLoss(examples.flatMap(\.image.scalars), timesteps: t, noise: noise, conditions: conditions).item }
         for _ in 0..<150 { trainer.trainStep() }
-        let after = withoutGrad { trainer.model.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions).item }
+        let after = withoutGrad { trainer.model.weightedLoss(examples.flatMap(\.image.scalars), timesteps: t, noise: noise, conditions: conditions).item }
         #expect(after < 0.8 * before, "held-out loss \(before) → \(after)")
     }
 }

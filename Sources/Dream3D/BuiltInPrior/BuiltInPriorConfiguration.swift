@@ -68,6 +68,24 @@ public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
     /// Issue 9: the class embedding (the camera numbers' path) learns at this multiple of the learning
     /// rate (nil: 1), so the camera's small share of the gradient moves it sooner.
     public var cameraEmbeddingLearningRateScale: Float? = nil
+    /// Issue 9, multi-view (MVDream, Zero123++): each image is a 2×2 tile of 4 views of one object at
+    /// azimuths φ + k·90° (`tileViews`: view k at row k / 2, column k % 2), `imageSize` the tile's side;
+    /// the views share one caption (view 0's), and the class embedding gets view 0's camera while every
+    /// view's own Plücker rays fill its quarter of the ray channels. nil: one view per image.
+    public var tiledViews: Int? = nil
+
+    /// Views in one image: 4 for a tiled prior, else 1.
+    public var viewsPerImage: Int { tiledViews ?? 1 }
+    /// Side of one view: the image's, or half of it for a 2×2 tile.
+    public var viewSize: Int { tiledViews == nil ? imageSize : imageSize / 2 }
+
+    /// Makes this a 2×2 tiled prior over views of the current `imageSize` (the U-Net sees twice the side).
+    public mutating func tile() {
+        precondition(tiledViews == nil, "already tiled")
+        tiledViews = 4
+        imageSize *= 2
+        unet.sampleSize = imageSize
+    }
 
     /// How many camera numbers the class embedding takes: sin/cos of each azimuth harmonic, sin/cos of
     /// the elevation, distance, field of view.

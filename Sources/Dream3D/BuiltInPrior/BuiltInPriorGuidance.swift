@@ -1,13 +1,14 @@
 // BuiltInPriorGuidance.swift — the built-in prior as distillation's DiffusionPrior. Classifier-free
 // guidance drops the text but keeps the camera in the unconditional branch (DESIGN.md §9), so the
 // guided direction amplifies the prompt and never the viewpoint; the camera reaches both branches as
-// the render's own Plücker ray maps.
+// the render's own Plücker ray maps. A tiled prior judges 2×2 tiles of four renders (Trainer).
 import Dream3DCore
 import Dream3DModels
 import Dream3DScene
 
 extension BuiltInPriorModel: DiffusionPrior {
-    public var imageSize: Int { configuration.imageSize }
+    public var imageSize: Int { configuration.viewSize }
+    public var viewsPerSample: Int { configuration.viewsPerImage }
 
     public func predictNoise(_ z: Tensor, timestep t: Int, prompt: String, cameras: [Camera], guidanceScale: Float) -> Tensor {
         let n = z.shape[0]

@@ -7,20 +7,29 @@ import Dream3DScene
 import Dream3DShapes
 import Foundation
 
-/// Which conditions a forward pass sees (dropped ones are zeros / the empty caption).
+/// Which conditions a forward pass sees (dropped ones are zeros / the empty caption): per image a caption
+/// and its views' cameras — one camera per image, or for a tiled prior (`viewsPerImage` V) image i's
+/// views at cameras[V·i ..< V·(i+1)].
 public struct PriorConditions {
     public var captions: [String]
     public var cameras: [Camera]
-    /// Per example: keep the caption (false → empty caption).
+    /// Per image: keep the caption (false → empty caption).
     public var keepText: [Bool]
-    /// Per example: keep the camera (false → zero ray maps and zero camera numbers).
+    /// Per image: keep the camera (false → zero ray maps and zero camera numbers).
     public var keepCamera: [Bool]
 
     public init(captions: [String], cameras: [Camera], keepText: [Bool]? = nil, keepCamera: [Bool]? = nil) {
+        precondition(!captions.isEmpty && cameras.count % captions.count == 0, "\(cameras.count) cameras for \(captions.count) captions")
         self.captions = captions
         self.cameras = cameras
         self.keepText = keepText ?? captions.map { _ in true }
-        self.keepCamera = keepCamera ?? cameras.map { _ in true }
+        self.keepCamera = keepCamera ?? captions.map { _ in true }
+    }
+
+    /// The cameras of image i's views.
+    func views(of i: Int) -> ArraySlice<Camera> {
+        let v = cameras.count / captions.count
+        return cameras[(v * i)..<(v * (i + 1))]
     }
 }
 
@@ -118,21 +127,25 @@ public final class BuiltInPriorModel {
     }
 
     /// z [N, 3, S, S] with each camera's 6 Plücker channels after the colour ones (zeros where the
-    /// camera is dropped) → [N, 9, S, S]; z itself without Plücker input.
+    /// camera is dropped; a tiled prior's views each fill their quarter) → [N, 9, S, S]; z itself
+    /// without Plücker input.
     func unetInput(_ z: Tensor, conditions: PriorConditions) -> Tensor {
         guard configuration.pluckerInput else { return z }
-        let n = z.shape[0], s = configuration.imageSize
+        let n = z.shape[0], s = configuration.imageSize, v = configuration.viewSize
         let maps = (0..<n).flatMap { i -> [Float] in
-            conditions.keepCamera[i] ? pluckerRays(conditions.cameras[i].withSize(s)).scalars : [Float](repeating: 0, count: 6 * s * s)
+            guard conditions.keepCamera[i] else { return [Float](repeating: 0, count: 6 * s * s) }
+            let rays = conditions.views(of: i).map { pluckerRays($0.withSize(v)) }
+            return rays.count == 1 ? rays[0].scalars : tileViews(rays).scalars
         }
         return Tensor.concatenate([z, Tensor(shape: [n, 6, s, s], scalars: maps)], axis: 1)
     }
 
-    /// The class embedding's input [N, cameraNumberCount]: `cameraNumbers` per camera, zeros where it is dropped.
+    /// The class embedding's input [N, cameraNumberCount]: `cameraNumbers` of each image's (first) view,
+    /// zeros where the camera is dropped.
     func classLabels(_ conditions: PriorConditions) -> Tensor {
         let count = configuration.cameraNumberCount, harmonics = configuration.azimuthHarmonics ?? 1
-        return Tensor(shape: [conditions.cameras.count, count], scalars: conditions.cameras.indices.flatMap { i in
-            conditions.keepCamera[i] ? Self.cameraNumbers(conditions.cameras[i], harmonics: harmonics) : [Float](repeating: 0, count: count)
+        return Tensor(shape: [conditions.captions.count, count], scalars: conditions.captions.indices.flatMap { i in
+            conditions.keepCamera[i] ? Self.cameraNumbers(conditions.views(of: i).first!, harmonics: harmonics) : [Float](repeating: 0, count: count)
         })
     }
 }

@@ -1,6 +1,6 @@
 // PriorCheckFixture.swift — a fixed input for the built-in prior and dream3d's answer to it, written for
 // scripts/check_prior_diffusers.py, which feeds the same input to diffusers and transformers and compares.
-// Also the input on which `exportBuiltInPrior` measures what F16 weights change. Four held-out renders
+// Also the input on which `exportBuiltInPrior` measures what F16 weights change. Four held-out renders (tiles for a tiled prior)
 // at timesteps from nearly clean to nearly pure noise; the third drops text and camera, the fourth the
 // camera alone, so the unconditional paths (empty caption, zero ray maps and class labels) are checked too.
 import Dream3DCore
@@ -18,13 +18,12 @@ public struct PriorCheckInput {
 public func priorCheckInput(_ model: BuiltInPriorModel, dataset: DatasetRenderer, timesteps: [Int] = [50, 300, 600, 950],
                             seed: UInt64 = 0) -> PriorCheckInput {
     let imageSize = model.configuration.imageSize, n = timesteps.count, pixels = 3 * imageSize * imageSize
-    let examples = dataset.examples(heldOutIndex..<(heldOutIndex + n))
+    let (images, held) = heldOutImages(model, dataset: dataset, count: n)
     var generator = SeededGenerator(seed: seed).split("prior check input")
-    let z = model.noisedImages(examples.flatMap(\.image.scalars), timesteps: timesteps, noise: generator.normals(n * pixels))
+    let z = model.noisedImages(images, timesteps: timesteps, noise: generator.normals(n * pixels))
     let keepText = (0..<n).map { $0 != 2 }, keepCamera = (0..<n).map { $0 < 2 }
     return PriorCheckInput(z: Tensor(shape: [n, 3, imageSize, imageSize], scalars: z), timesteps: timesteps,
-                           conditions: PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera),
-                                                       keepText: keepText, keepCamera: keepCamera))
+                           conditions: PriorConditions(captions: held.captions, cameras: held.cameras, keepText: keepText, keepCamera: keepCamera))
 }
 
 /// Writes the U-Net's and text encoder's inputs exactly as `model` builds them, with its outputs:

@@ -21,6 +21,9 @@ import Foundation
 /// compared on load, so a folder from a dream3d that conditioned differently is refused, not misread.
 public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
     public var imageSize: Int
+    /// A multi-view prior's views per image (4: a 2×2 tile of views φ + k·90°, view k at row k / 2,
+    /// column k % 2, each view's Plücker rays in its quarter, class_labels of view 0); absent: one view.
+    public var tiledViews: Int?
     public var pluckerInput: Bool
     /// Meaning of the U-Net's input channels, in order.
     public var unetInputChannels: [String]
@@ -33,7 +36,7 @@ public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
     public var dream3dVersion: String
 
     enum CodingKeys: String, CodingKey {
-        case imageSize = "image_size", pluckerInput = "plucker_input", unetInputChannels = "unet_input_channels"
+        case imageSize = "image_size", tiledViews = "tiled_views", pluckerInput = "plucker_input", unetInputChannels = "unet_input_channels"
         case classLabels = "class_labels", camera, imageRange = "image_range", tokenizer
         case trainingStep = "training_step", dream3dVersion = "dream3d_version"
     }
@@ -41,6 +44,7 @@ public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
     /// What this dream3d writes for `configuration` (BuiltInPriorModel.unetInput and .cameraNumbers).
     public init(_ configuration: BuiltInPriorConfiguration, trainingStep: Int) {
         imageSize = configuration.imageSize
+        tiledViews = configuration.tiledViews
         pluckerInput = configuration.pluckerInput
         unetInputChannels = ["red", "green", "blue"]
             + (configuration.pluckerInput ? ["ray_direction_x", "ray_direction_y", "ray_direction_z", "ray_moment_x", "ray_moment_y", "ray_moment_z"] : [])
@@ -63,7 +67,7 @@ public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
 
     /// The fields that decide how inputs are built; the rest is description.
     func sameLayout(as other: BuiltInPriorExtras) -> Bool {
-        (pluckerInput, unetInputChannels, classLabels) == (other.pluckerInput, other.unetInputChannels, other.classLabels)
+        (tiledViews, pluckerInput, unetInputChannels, classLabels) == (other.tiledViews, other.pluckerInput, other.unetInputChannels, other.classLabels)
     }
 }
 
@@ -87,6 +91,7 @@ public func loadBuiltInPrior(diffusersFolder folder: URL) throws -> BuiltInPrior
     }
     var configuration = BuiltInPriorConfiguration()
     configuration.imageSize = extras.imageSize
+    configuration.tiledViews = extras.tiledViews
     configuration.pluckerInput = extras.pluckerInput
     configuration.setAzimuthHarmonics((extras.classLabels.count - 4) / 2)
     guard extras.sameLayout(as: BuiltInPriorExtras(configuration, trainingStep: 0)) else {

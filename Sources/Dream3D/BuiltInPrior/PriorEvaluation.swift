@@ -41,6 +41,7 @@ public enum TurnedCondition: Sendable { case camera, viewPhrase }
 public func conditionSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRenderer, turning condition: TurnedCondition = .camera,
                               count: Int = 64, families: Set<Int>? = nil, timesteps: [Int] = [200, 500, 800, 950],
                               seed: UInt64 = 0) -> ConditionSensitivity {
+    precondition(model.configuration.tiledViews == nil, "a tiled prior's views are measured by multiViewSensitivity")
     let examples = dataset.render(heldOutSetups(dataset, count: count, families: families))
     let size = model.configuration.imageSize, pixels = 3 * size * size
     let families = dataset.library.families
@@ -86,13 +87,24 @@ func heldOutSetups(_ dataset: DatasetRenderer, count: Int, families: Set<Int>? =
 /// on `count` held-out renders under all their conditions, at timesteps spread evenly over the schedule.
 /// Comparable with loss.jsonl, whose batches also drop conditions 15% of the time.
 public func heldOutLoss(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int = 64, seed: UInt64 = 0) -> Float {
-    let examples = dataset.examples(heldOutIndex..<(heldOutIndex + count))
+    let (images, conditions) = heldOutImages(model, dataset: dataset, count: count)
     let size = model.configuration.imageSize, steps = model.schedule.count
     let t = (0..<count).map { i in (2 * i + 1) * steps / (2 * count) }
     var generator = SeededGenerator(seed: seed).split("held-out loss")
     let noise = generator.normals(count * 3 * size * size)
-    let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera))
-    return withoutGrad { model.weightedLoss(examples, timesteps: t, noise: noise, conditions: conditions).item }
+    return withoutGrad { model.weightedLoss(images, timesteps: t, noise: noise, conditions: conditions).item }
+}
+
+/// The first `count` held-out images as the model sees them (flat [N, 3, S, S]), with their conditions:
+/// single renders, or for a tiled prior held-out multi-view groups, tiled.
+func heldOutImages(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int) -> (images: [Float], conditions: PriorConditions) {
+    guard model.configuration.tiledViews != nil else {
+        let examples = dataset.examples(heldOutIndex..<(heldOutIndex + count))
+        return (examples.flatMap(\.image.scalars), PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera)))
+    }
+    let groups = dataset.groups(heldOutIndex..<(heldOutIndex + count))
+    return (groups.flatMap { tileViews($0.map(\.image)).scalars },
+            PriorConditions(captions: groups.map { $0[0].caption }, cameras: groups.flatMap { $0.map(\.camera) }))
 }
 
 extension PriorTrainer {

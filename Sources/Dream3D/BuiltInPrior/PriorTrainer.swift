@@ -33,38 +33,69 @@ public final class PriorTrainer {
 
     /// One training batch: examples with their timesteps, noise and condition dropout.
     struct Batch {
+        /// The rendered views (for a tiled prior, V per image).
         var examples: [DatasetExample]
+        /// The images the U-Net learns on, flat [N, 3, S, S] in [0, 1]: the views, or their tiles.
+        var images: [Float]
         var timesteps: [Int]
         var noise: [Float]
         var conditions: PriorConditions
     }
 
     /// The next batch's examples and draws. Draws are made per group of `sharedNoiseViews` views of one
-    /// instance, which share them (a group is one example by default).
+    /// instance, which share them (a group is one example by default); a tiled prior's image is one
+    /// multi-view group, tiled.
     func nextBatch() -> Batch {
         let c = model.configuration, b = c.batchSize
+        if c.tiledViews != nil { return nextTiledBatch() }
         let views = c.sharedNoiseViews ?? 1, groups = b / views
         precondition(groups * views == b && views == (c.sharedNoiseViews == nil ? 1 : dataset.settings.groupViews),
                      "batch \(b) in groups of \(views) views (the dataset's groups have \(dataset.settings.groupViews))")
         let examples = c.sharedNoiseViews == nil ? dataset.examples((step * b)..<((step + 1) * b))
                                                   : dataset.groups((step * groups)..<((step + 1) * groups)).flatMap { $0 }
-        let steps = model.schedule.count, pixels = 3 * c.imageSize * c.imageSize
+        let pixels = 3 * c.imageSize * c.imageSize
         func perExample<T>(_ perGroup: [T]) -> [T] { perGroup.flatMap { [T](repeating: $0, count: views) } }
-        let t = perExample((0..<groups).map { _ in
-            guard let share = c.highNoiseShare, noiseStream.uniform() < share else { return Int(noiseStream.next() % UInt64(steps)) }
-            return c.highNoise.lowerBound + Int(noiseStream.next() % UInt64(c.highNoise.count))
-        })
+        let t = perExample(drawTimesteps(groups))
         let groupNoise = noiseStream.normals(groups * pixels)
         let noise = views == 1 ? groupNoise : (0..<b).flatMap { i in groupNoise[(i / views * pixels)..<((i / views + 1) * pixels)] }
-        // Dropout: both conditions with p_both, else the text alone with p_text.
-        var keepText = [Bool](repeating: true, count: groups), keepCamera = [Bool](repeating: true, count: groups)
-        for i in 0..<groups {
+        let (keepText, keepCamera) = drawDropout(groups)
+        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera),
+                                         keepText: perExample(keepText), keepCamera: perExample(keepCamera))
+        return Batch(examples: examples, images: examples.flatMap(\.image.scalars), timesteps: t, noise: noise, conditions: conditions)
+    }
+
+    /// A tiled prior's batch: groups k·B ..< (k+1)·B, each tiled into one image captioned as its view 0.
+    private func nextTiledBatch() -> Batch {
+        let c = model.configuration, b = c.batchSize
+        precondition(dataset.settings.groupViews == c.viewsPerImage && dataset.settings.imageSize == c.viewSize,
+                     "a tiled prior needs groups of \(c.viewsPerImage) views of \(c.viewSize)²")
+        let groups = dataset.groups((step * b)..<((step + 1) * b))
+        let images = groups.flatMap { tileViews($0.map(\.image)).scalars }
+        let t = drawTimesteps(b), noise = noiseStream.normals(images.count)
+        let (keepText, keepCamera) = drawDropout(b)
+        let conditions = PriorConditions(captions: groups.map { $0[0].caption }, cameras: groups.flatMap { $0.map(\.camera) },
+                                         keepText: keepText, keepCamera: keepCamera)
+        return Batch(examples: groups.flatMap { $0 }, images: images, timesteps: t, noise: noise, conditions: conditions)
+    }
+
+    /// `count` timesteps: uniform, or `highNoiseShare` of them from `highNoise`.
+    private func drawTimesteps(_ count: Int) -> [Int] {
+        let c = model.configuration, steps = model.schedule.count
+        return (0..<count).map { _ in
+            guard let share = c.highNoiseShare, noiseStream.uniform() < share else { return Int(noiseStream.next() % UInt64(steps)) }
+            return c.highNoise.lowerBound + Int(noiseStream.next() % UInt64(c.highNoise.count))
+        }
+    }
+
+    /// Condition dropout for `count` draws: both conditions with p_both, else the text alone with p_text.
+    private func drawDropout(_ count: Int) -> (keepText: [Bool], keepCamera: [Bool]) {
+        let c = model.configuration
+        var keepText = [Bool](repeating: true, count: count), keepCamera = [Bool](repeating: true, count: count)
+        for i in 0..<count {
             let u = noiseStream.uniform()
             if u < c.dropBothProbability { keepText[i] = false; keepCamera[i] = false } else if u < c.dropBothProbability + c.dropTextProbability { keepText[i] = false }
         }
-        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera),
-                                         keepText: perExample(keepText), keepCamera: perExample(keepCamera))
-        return Batch(examples: examples, timesteps: t, noise: noise, conditions: conditions)
+        return (keepText, keepCamera)
     }
 
     /// One step on the next batch; returns the weighted loss.
@@ -72,7 +103,7 @@ public final class PriorTrainer {
     public func trainStep() -> Float {
         let batch = nextBatch()
         optimizer.zeroGrad()
-        let loss = model.weightedLoss(batch.examples, timesteps: batch.timesteps, noise: batch.noise, conditions: batch.conditions)
+        let loss = model.weightedLoss(batch.images, timesteps: batch.timesteps, noise: batch.noise, conditions: batch.conditions)
         let value = loss.item
         loss.backward()
         optimizer.step()
@@ -93,15 +124,15 @@ public final class PriorTrainer {
 }
 
 extension BuiltInPriorModel {
-    /// The training objective on `examples` noised with `noise` at timesteps `t` (one per example):
+    /// The training objective on `images` (flat [N, 3, S, S] in [0, 1], one timestep each) noised with `noise` at timesteps `t` (one per example):
     /// Σ_i w_i · mean_j (output − target)², averaged over the batch. The target is ε, or v = α ε − σ x₀
     /// (Salimans & Ho 2022) per the scheduler's prediction type. Weights are chosen in x₀ space, where
     /// ‖ε̂ − ε‖² = SNR·‖x̂₀ − x₀‖² and ‖v̂ − v‖² = (SNR + 1)·‖x̂₀ − x₀‖². For ε targets: min-SNR-γ (Hang
     /// et al. 2023), x₀ weight min(SNR, γ). For v targets: x₀ weight clamp(SNR, 1, γ), i.e. Salimans &
     /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR (see `lossWeight`).
-    public func weightedLoss(_ examples: [DatasetExample], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
-        let c = configuration, b = examples.count, size = c.imageSize, pixels = 3 * size * size
-        let images = examples.flatMap(\.image.scalars)
+    public func weightedLoss(_ images: [Float], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
+        let c = configuration, b = t.count, size = c.imageSize, pixels = 3 * size * size
+        precondition(images.count == b * pixels, "\(images.count) values for \(b) images of \(pixels)")
         let noisy = noisedImages(images, timesteps: t, noise: noise)
         let target = trainingTargets(images, timesteps: t, noise: noise)
         let shape = [b, 3, size, size]

@@ -110,10 +110,16 @@ func folderConfiguration(_ folder: URL) throws -> BuiltInPriorConfiguration? {
 
 /// A trainer over the procedural dataset with fresh, seeded weights.
 func makePriorTrainer(_ configuration: BuiltInPriorConfiguration, seed: UInt64) throws -> PriorTrainer {
-    let dataset = try priorDataset(imageSize: configuration.imageSize, groupViews: configuration.sharedNoiseViews,
-                                   groupLight: configuration.groupLight, seed: seed)
+    let dataset = try priorDataset(for: configuration, seed: seed)
     let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: dataset.library).vocabulary, seed: seed)
     return PriorTrainer(model: model, dataset: dataset, seed: seed)
+}
+
+/// The procedural training set as `configuration` trains on it: views of its view size, in multi-view
+/// groups when it shares noise across views or tiles them.
+public func priorDataset(for configuration: BuiltInPriorConfiguration, seed: UInt64 = 0) throws -> DatasetRenderer {
+    try priorDataset(imageSize: configuration.viewSize, groupViews: configuration.sharedNoiseViews ?? configuration.tiledViews,
+                     groupLight: configuration.groupLight, seed: seed)
 }
 
 /// The procedural training set at `imageSize`, its multi-view groups of `groupViews` lit as `groupLight`

@@ -11,6 +11,7 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
     case missingModel(guidance: String)
     case notLatentDiffusion(path: String)
     case vsdNeedsNetwork(prior: String)
+    case multiViewMethod(method: String)
 
     public var description: String {
         switch self {
@@ -33,6 +34,8 @@ public enum GenerationError: Error, CustomStringConvertible, Equatable {
             return "\(path): model_index.json lists no vae, so this is no latent diffusion (Stable Diffusion) model\nhint: pass a Stable Diffusion folder to --guidance sd, or use --guidance builtin --model \(path) for a pixel-space prior folder"
         case let .vsdNeedsNetwork(prior):
             return "VSD trains its score model ε_ψ as LoRA on the guiding prior's U-Net, and \(prior) has none\nhint: use --method sds or --method sjc with this prior, or guide with a network prior (--guidance builtin or --guidance sd)"
+        case let .multiViewMethod(method):
+            return "--method \(method) does not yet guide with a multi-view (tiled) prior; only SDS does\nhint: use --method sds with this prior, or a single-view prior such as the shipped one (no --model)"
         }
     }
 }

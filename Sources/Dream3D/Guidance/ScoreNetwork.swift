@@ -23,7 +23,7 @@ extension BuiltInPriorModel: ScoreNetwork {
     /// The text and the prior's own camera inputs (ray maps, class embedding) kept for every sample.
     public func output(of unet: UNet2DConditionModel, _ z: Tensor, timesteps: [Int], prompt: String, cameras: [Camera],
                        addedEmbedding: Tensor) -> Tensor {
-        let conditions = PriorConditions(captions: cameras.map { _ in prompt }, cameras: cameras)
+        let conditions = PriorConditions(captions: [String](repeating: prompt, count: z.shape[0]), cameras: cameras)
         let textStates = withoutGrad { encodeText(conditions) }
         return unet(unetInput(z, conditions: conditions), timesteps: timesteps.map(Float.init), encoderHiddenStates: textStates,
                     classLabels: classLabels(conditions), addedEmbedding: addedEmbedding)

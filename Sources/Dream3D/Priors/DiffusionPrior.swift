@@ -11,6 +11,9 @@ public protocol DiffusionPrior {
     var schedule: NoiseSchedule { get }
     /// Side of the square renders the prior judges; the trainer renders at this size.
     var imageSize: Int { get }
+    /// Views the prior judges together: 1, or 4 for a multi-view prior that denoises a 2×2 tile of
+    /// views 90° apart in azimuth (view k at row k / 2, column k % 2; `tileViews`).
+    var viewsPerSample: Int { get }
 
     /// Renders [N, 3, S, S] in [0, 1] (S = imageSize) → the clean samples x₀ the prior denoises, on the
     /// autograd tape so that the guidance gradient ∂L/∂x₀ reaches the render through it. Pixel priors:
@@ -18,12 +21,15 @@ public protocol DiffusionPrior {
     func encodeRenders(_ renders: Tensor) -> Tensor
 
     /// ε̂ for noisy samples z (the shape `encodeRenders` gives) at timestep t, seen from `cameras` (one per
-    /// sample), with classifier-free guidance scale `guidanceScale` (ε̂ = ε̂_u + s·(ε̂_c − ε̂_u); a prior
+    /// view: `viewsPerSample` per sample), with classifier-free guidance scale `guidanceScale` (ε̂ = ε̂_u + s·(ε̂_c − ε̂_u); a prior
     /// without conditioning ignores it).
     func predictNoise(_ z: Tensor, timestep t: Int, prompt: String, cameras: [Camera], guidanceScale: Float) -> Tensor
 }
 
 extension DiffusionPrior {
+    /// One view per sample.
+    public var viewsPerSample: Int { 1 }
+
     /// Pixel space: renders in [0, 1] become images in [−1, 1].
     public func encodeRenders(_ renders: Tensor) -> Tensor { renders * 2 - 1 }
 }

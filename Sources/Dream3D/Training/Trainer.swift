@@ -5,6 +5,7 @@
 // choice comes from purpose-split streams of the seed.
 import Dream3DCore
 import Dream3DScene
+import Dream3DShapes
 
 /// What one step reports.
 public struct StepMetrics: Sendable {
@@ -44,6 +45,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         noiseStream = root.split("noise")
         renderStream = root.split("render")
         scoreStream = root.split("score model")
+        if prior.viewsPerSample > 1, configuration.method != "sds" { throw .multiViewMethod(method: configuration.method) }
         if configuration.method == "vsd" {
             guard let base = scoreNetwork ?? (prior as? any ScoreNetwork) else { throw .vsdNeedsNetwork(prior: "\(Prior.self)") }
             precondition(base.schedule.alphasCumprod == prior.schedule.alphasCumprod, "VSD: ε_ψ's noise schedule differs from the prior's")
@@ -72,7 +74,10 @@ public final class Trainer<Prior: DiffusionPrior> {
         cameras.width = prior.imageSize * c.supersampling
         cameras.height = prior.imageSize * c.supersampling
         let camera = cameras.sample(using: &cameraStream)
-        let lighting = Lighting.random(around: camera, ambient: cameraStream.uniform(in: c.ambientRange), using: &cameraStream)
+        // A multi-view prior judges views 90° apart (its training groups' turns), each lit around its own
+        // camera as the prior's groups are by default; the views share the shading mode and the background.
+        let views = prior.viewsPerSample == 1 ? [camera] : groupCameras(camera, views: prior.viewsPerSample)
+        let lightings = views.map { Lighting.random(around: $0, ambient: cameraStream.uniform(in: c.ambientRange), using: &cameraStream) }
         let shading = shadingMode(using: &cameraStream)
         let behind: Background
         switch c.background {
@@ -81,12 +86,16 @@ public final class Trainer<Prior: DiffusionPrior> {
         default: behind = .randomSolid(using: &cameraStream)
         }
         optimizer.zeroGrad()
-        let render = renderer.render(camera, shading: shading, lighting: lighting, background: behind, using: &renderStream)
+        let renders = zip(views, lightings).map { view, lighting in
+            renderer.render(view, shading: shading, lighting: lighting, background: behind, using: &renderStream)
+        }
         // The render as the prior sees it, on the tape: the guidance's ∂L/∂x reaches the render through it
         // (through the VAE encoder for Stable Diffusion: threestudio's encode_images with gradients).
-        // Supersampled renders are pooled to the prior's size, and the prior sees the camera at that size.
-        let x = prior.encodeRenders(c.supersampling > 1 ? render.image.averagePooled(factor: c.supersampling) : render.image)
-        let seen = [camera.withSize(prior.imageSize)]
+        // Supersampled renders are pooled to the prior's size, and the prior sees the camera at that size;
+        // a multi-view prior sees the views as one 2×2 tile.
+        let images = renders.map { c.supersampling > 1 ? $0.image.averagePooled(factor: c.supersampling) : $0.image }
+        let x = prior.encodeRenders(images.count == 1 ? images[0] : tileViewsOnTape(images))
+        let seen = views.map { $0.withSize(prior.imageSize) }
         let progress = Float(step) / Float(max(1, c.steps - 1))
         let tMax = c.sds.tRange.upperBound + (c.annealedTMax - c.sds.tRange.upperBound) * progress
         let prompt = guidancePrompt(for: camera)
@@ -104,10 +113,12 @@ public final class Trainer<Prior: DiffusionPrior> {
         }
         var regularisation: Float = 0
         var losses: [Tensor] = []
-        if c.sparsityWeight > 0 { losses.append(sparsityLoss(opacity: render.opacity) * c.sparsityWeight) }
-        if c.opacityEntropyWeight > 0 { losses.append(opacityEntropyLoss(opacity: render.opacity) * c.opacityEntropyWeight) }
-        if c.orientationWeight > 0, render.normals != nil { losses.append(orientationLoss(render) * c.orientationWeight) }
-        if c.method == "sjc" { losses += sjcLosses(render, camera: camera) }
+        for (view, render) in zip(views, renders) {
+            if c.sparsityWeight > 0 { losses.append(sparsityLoss(opacity: render.opacity) * c.sparsityWeight) }
+            if c.opacityEntropyWeight > 0 { losses.append(opacityEntropyLoss(opacity: render.opacity) * c.opacityEntropyWeight) }
+            if c.orientationWeight > 0, render.normals != nil { losses.append(orientationLoss(render) * c.orientationWeight) }
+            if c.method == "sjc" { losses += sjcLosses(render, camera: view) }
+        }
         if losses.isEmpty {
             x.backward(seed: gradient)
         } else {
@@ -120,7 +131,7 @@ public final class Trainer<Prior: DiffusionPrior> {
         optimizer.step()
         step += 1
         return StepMetrics(step: step, timestep: guidance.timestep, gradientScale: guidance.gradientScale,
-                           regularisation: regularisation, samples: render.samples.count, scoreModelLoss: scoreModelLoss)
+                           regularisation: regularisation, samples: renders.map(\.samples.count).reduce(0, +), scoreModelLoss: scoreModelLoss)
     }
 
     /// SJC's emptiness loss, its weight multiplied from `emptinessRampStart` of the run on (run_sjc.py:

@@ -1,0 +1,60 @@
+// MultiViewEvaluation.swift — what a tiled (multi-view) prior has learnt about views, on held-out
+// multi-view groups. The probe's tiled prior scored a tile of four copies of the front view as well as
+// the true tile (DESIGN.md §9): it denoised each quarter alone. A prior that has learnt how an object's
+// views differ gives the true tile a lower denoising error than the copies — the diffusion loss is a
+// bound on −log p(x), so this compares how likely the prior finds each tile — and a lower one under the
+// true cameras than under cameras turned 90° or 180°.
+import Dream3DCore
+import Dream3DScene
+import Dream3DShapes
+
+/// Mean ε-prediction errors of a tiled prior on held-out tiles, per timestep.
+public struct MultiViewSensitivity: Sendable {
+    public var timesteps: [Int]
+    /// The true tile under its cameras.
+    public var trueTile: [Float]
+    /// The true tile under every camera turned 90° / 180°.
+    public var turned90: [Float]
+    public var turned180: [Float]
+    /// A tile of four copies of view 0 under the true cameras, with the same noise.
+    public var copies: [Float]
+
+    /// (errors − true) / true per timestep, for `errors` one of the above.
+    public func margins(_ errors: [Float]) -> [Float] { zip(errors, trueTile).map { ($0 - $1) / $1 } }
+    /// The per-timestep margins' mean.
+    public func margin(_ errors: [Float]) -> Float { margins(errors).reduce(0, +) / Float(max(1, timesteps.count)) }
+}
+
+/// `families` restricts the held-out groups to those families (see `conditionSensitivity`).
+public func multiViewSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int = 32, families: Set<Int>? = nil,
+                                 timesteps: [Int] = [200, 500, 800, 950], seed: UInt64 = 0) -> MultiViewSensitivity {
+    let c = model.configuration
+    precondition(c.tiledViews != nil, "multiViewSensitivity measures a tiled prior")
+    var groups: [[DatasetExample]] = [], index = heldOutIndex
+    while groups.count < count {
+        if families?.contains(dataset.setup(index).familyIndex) ?? true { groups.append(dataset.group(index)) }
+        index += 1
+    }
+    let captions = groups.map { $0[0].caption }, cameras = groups.flatMap { $0.map(\.camera) }
+    let trueTiles = groups.flatMap { tileViews($0.map(\.image)).scalars }
+    let copiedTiles = groups.flatMap { tileViews([Tensor](repeating: $0[0].image, count: $0.count)).scalars }
+    let pixels = 3 * c.imageSize * c.imageSize
+    var generator = SeededGenerator(seed: seed).split("multi-view sensitivity")
+    var errors = [[Float]](repeating: [], count: 4)
+    func error(_ images: [Float], _ t: Int, _ noise: [Float], _ cameras: [Camera]) -> Float {
+        let ts = [Int](repeating: t, count: count)
+        let z = Tensor(shape: [count, 3, c.imageSize, c.imageSize], scalars: model.noisedImages(images, timesteps: ts, noise: noise))
+        let predicted = withoutGrad { model.predictNoise(z, timesteps: ts, conditions: PriorConditions(captions: captions, cameras: cameras)) }
+        var sum: Double = 0
+        for i in 0..<predicted.count { let d = Double(predicted.scalars[i] - noise[i]); sum += d * d }
+        return Float(sum / Double(predicted.count))
+    }
+    for t in timesteps {
+        let noise = generator.normals(count * pixels)
+        errors[0].append(error(trueTiles, t, noise, cameras))
+        errors[1].append(error(trueTiles, t, noise, cameras.map { $0.turned(by: 90) }))
+        errors[2].append(error(trueTiles, t, noise, cameras.map { $0.turned(by: 180) }))
+        errors[3].append(error(copiedTiles, t, noise, cameras))
+    }
+    return MultiViewSensitivity(timesteps: timesteps, trueTile: errors[0], turned90: errors[1], turned180: errors[2], copies: errors[3])
+}
