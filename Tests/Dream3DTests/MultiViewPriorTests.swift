@@ -90,6 +90,16 @@ struct TiledAnalyticPrior: DiffusionPrior {
         #expect(output(loaded) == output(trainer.model))
     }
 
+    @Test func aTiledPriorSamplesAndClassifiesWholeTiles() throws {
+        let trainer = try tinyTiledPriorTrainer(seed: 5)
+        let camera = Camera(elevation: 15, azimuth: 0, distance: 1.75, fovy: 45 * .pi / 180, width: 16, height: 16)
+        let sample = try samplePrior(trainer.model, prompts: ["a red chair"], cameras: [camera], steps: 2)
+        #expect(sample.shape == [1, 3, 32, 32] && sample.scalars.allSatisfy { (0...1).contains($0) })
+        let result = zeroShotClassification(trainer.model, dataset: trainer.dataset, count: 2, timesteps: [500])
+        #expect(result.labels == [0, 1].map { trainer.dataset.group(heldOutIndex + $0)[0].familyIndex })
+        #expect(result.errors.allSatisfy { $0.count == 1 && $0[0].count == trainer.dataset.library.families.count && $0[0].allSatisfy(\.isFinite) })
+    }
+
     @Test func tilingOnTheTapeMatchesTileViewsAndRoutesEachQuartersGradient() {
         var generator = SeededGenerator(seed: 4)
         let views = (0..<4).map { _ in Tensor(shape: [1, 3, 4, 4], scalars: generator.normals(48)).requiringGrad() }

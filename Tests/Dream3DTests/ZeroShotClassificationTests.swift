@@ -15,7 +15,7 @@ import Dream3DShapes
         var generator = SeededGenerator(seed: 1)
         let noise = Tensor(shape: [2, 3, 16, 16], scalars: generator.normals(2 * 3 * 16 * 16))
         func errors() -> [[Float]] {
-            denoisingErrors(trainer.model, image: example.image, camera: example.camera,
+            denoisingErrors(trainer.model, image: example.image, cameras: [example.camera],
                             prompts: ["a red chair", "a blue mug", "a red chair"], timesteps: [100, 700], noise: noise)
         }
         let first = errors()

@@ -5,8 +5,10 @@
 import Dream3DCore
 import Dream3DModels
 import Dream3DScene
+import Dream3DShapes
 
-/// Samples [N, 3, S, S] in [0, 1] for `prompt`, one per camera.
+/// Samples [N, 3, S, S] in [0, 1] for `prompt`, one per camera; a tiled prior's sample is the 2×2 tile
+/// of the camera's multi-view group (`groupCameras`).
 public func samplePrior(_ model: BuiltInPriorModel, prompts: [String], cameras: [Camera], steps: Int = 50,
                         guidanceScale: Float = 5, seed: UInt64 = 0) throws -> Tensor {
     var configuration = model.configuration.scheduler
@@ -18,7 +20,8 @@ public func samplePrior(_ model: BuiltInPriorModel, prompts: [String], cameras: 
     let z = withoutGrad {
         scheduler.sample(noise: noise, steps: steps, guidanceScale: guidanceScale) { z, t in
             let both = Tensor.concatenate([z, z], axis: 0)
-            let conditions = PriorConditions(captions: prompts + prompts, cameras: cameras + cameras,
+            let views = model.configuration.tiledViews.map { v in cameras.flatMap { groupCameras($0, views: v) } } ?? cameras
+            let conditions = PriorConditions(captions: prompts + prompts, cameras: views + views,
                                              keepText: [Bool](repeating: false, count: n) + [Bool](repeating: true, count: n))
             let out = model(both, timesteps: [Int](repeating: t, count: 2 * n), conditions: conditions)
             let halves = out.split(axis: 0, sizes: [n, n])

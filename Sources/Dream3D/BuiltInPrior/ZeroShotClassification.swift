@@ -45,22 +45,24 @@ public func zeroShotClassification(_ model: BuiltInPriorModel, dataset: DatasetR
     let s = model.configuration.imageSize, families = dataset.library.families
     var errors: [[[Float]]] = [], labels: [Int] = []
     for i in 0..<count {
-        let example = dataset.examples((heldOutIndex + i)..<(heldOutIndex + i + 1))[0]
+        // A render, or for a tiled prior a held-out multi-view group's tile.
+        let views = model.configuration.tiledViews == nil ? dataset.examples((heldOutIndex + i)..<(heldOutIndex + i + 1)) : dataset.group(heldOutIndex + i)
+        let example = views[0], image = views.count == 1 ? example.image : tileViews(views.map(\.image))
         // Noise per image, not per run: image i is scored identically whatever `count` is.
         var generator = SeededGenerator(seed: seed).split("zero-shot classification \(i)")
         let noise = Tensor(shape: [timesteps.count, 3, s, s], scalars: generator.normals(timesteps.count * 3 * s * s))
         let prompts = families.map { PromptGrammar.caption(family: $0.name, colour: colourWords ? example.colour : nil, view: nil) }
-        errors.append(denoisingErrors(model, image: example.image, camera: example.camera, prompts: prompts,
+        errors.append(denoisingErrors(model, image: image, cameras: views.map(\.camera), prompts: prompts,
                                       timesteps: timesteps, noise: noise))
         labels.append(example.familyIndex)
     }
     return ZeroShotResult(timesteps: timesteps, labels: labels, errors: errors)
 }
 
-/// Mean squared ε error [timestep][prompt] of one image [3, S, S] in [0, 1] seen from `camera`, noised
+/// Mean squared ε error [timestep][prompt] of one image [3, S, S] in [0, 1] seen from `cameras` (its views), noised
 /// with noise[k] [3, S, S] at timesteps[k] and denoised under each prompt. One U-Net batch of
 /// prompts × timesteps; each prompt is encoded once.
-public func denoisingErrors(_ model: BuiltInPriorModel, image: Tensor, camera: Camera, prompts: [String],
+public func denoisingErrors(_ model: BuiltInPriorModel, image: Tensor, cameras: [Camera], prompts: [String],
                             timesteps: [Int], noise: Tensor) -> [[Float]] {
     let s = model.configuration.imageSize, pixels = 3 * s * s, p = prompts.count, n = timesteps.count * p
     precondition(image.shape == [3, s, s] && noise.shape == [timesteps.count, 3, s, s],
@@ -69,9 +71,9 @@ public func denoisingErrors(_ model: BuiltInPriorModel, image: Tensor, camera: C
     let rowNoise = timesteps.indices.flatMap { k in (0..<p).flatMap { _ in noise.scalars[(k * pixels)..<((k + 1) * pixels)] } }
     let z = model.noisedImages((0..<n).flatMap { _ in image.scalars }, timesteps: timesteps.flatMap { t in [Int](repeating: t, count: p) },
                                noise: rowNoise)
-    let conditions = PriorConditions(captions: timesteps.flatMap { _ in prompts }, cameras: [Camera](repeating: camera, count: n))
+    let conditions = PriorConditions(captions: timesteps.flatMap { _ in prompts }, cameras: (0..<n).flatMap { _ in cameras })
     let predicted = withoutGrad {
-        let text = model.encodeText(PriorConditions(captions: prompts, cameras: [Camera](repeating: camera, count: p)))
+        let text = model.encodeText(PriorConditions(captions: prompts, cameras: (0..<p).flatMap { _ in cameras }))
         return model.predictNoise(Tensor(shape: [n, 3, s, s], scalars: z), timesteps: timesteps.flatMap { t in [Int](repeating: t, count: p) },
                                   conditions: conditions, textStates: Tensor.concatenate([Tensor](repeating: text, count: timesteps.count), axis: 0))
     }
