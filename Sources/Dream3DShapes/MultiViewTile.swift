@@ -64,3 +64,13 @@ public func groupCameras(_ first: Camera, views: Int) -> [Camera] {
         return Camera(elevation: first.elevation, azimuth: azimuth, distance: first.distance, fovy: first.fovy, width: first.width, height: first.height)
     }
 }
+
+/// The flat indices of view 0's quarter (rows < H/2, columns < W/2 of every channel) in a tile of
+/// shape [N, C, H, W]: where a view given clean sits (`BuiltInPriorConfiguration.cleanFirstViewShare`).
+public func firstViewIndices(tileShape shape: [Int]) -> [Int] {
+    precondition(shape.count == 4 && shape[2] % 2 == 0 && shape[3] % 2 == 0, "a [N, C, H, W] tile of even sides, got \(shape)")
+    let planes = shape[0] * shape[1], height = shape[2], width = shape[3]
+    return (0..<planes).flatMap { plane in
+        (0..<(height / 2)).flatMap { y in (0..<(width / 2)).map { x in (plane * height + y) * width + x } }
+    }
+}

@@ -43,6 +43,9 @@ struct PriorTrain: ParsableCommand {
     @Option(help: "Learning rate of the camera numbers' class embedding, as a multiple of --learning-rate.") var cameraLearningRateScale: Float = 1
     @Flag(help: "Multi-view: each image is a 2×2 tile of four views of one object 90° apart (MVDream, Zero123++); --batch-size counts tiles.")
     var tiled = false
+    @Option(help: ArgumentHelp(
+        "With --tiled: share of tiles whose first view is given clean and left out of the loss, so the prior learns to draw the other three views from it (0: none).",
+        valueName: "share")) var cleanFirstViewShare: Float = 0
 
     func run() throws {
         guard !(resume && initialWeights != nil) else {
@@ -55,7 +58,11 @@ struct PriorTrain: ParsableCommand {
             throw ValidationError("--tiled already denoises the four views of an object together; drop --shared-noise-views")
         }
         var options = PriorTrainingOptions()
+        guard cleanFirstViewShare == 0 || tiled, (0...1).contains(cleanFirstViewShare) else {
+            throw ValidationError("--clean-first-view-share takes a share in 0…1 of --tiled images; add --tiled")
+        }
         if tiled { options.configuration.tile() }
+        if cleanFirstViewShare > 0 { options.configuration.cleanFirstViewShare = cleanFirstViewShare }
         options.initialWeights = initialWeights.map { URL(fileURLWithPath: $0) }
         options.configuration.learningRate = learningRate
         if highNoiseShare > 0 { options.configuration.highNoiseShare = highNoiseShare }
@@ -137,6 +144,9 @@ struct PriorEval: ParsableCommand {
             print(String(format: "multi-view sensitivity on %d held-out tiles%@, error with cameras turned 90°/180° and of a tile of view 0's copies, against the true tile: %+.1f%%/%+.1f%%/%+.1f%% (",
                          count, families.isEmpty ? "" : " of \(families.joined(separator: ", "))", 100 * s.margin(s.turned90), 100 * s.margin(s.turned180), 100 * s.margin(s.copies))
                   + perTimestep.joined(separator: ", ") + ")")
+            let clean = s.timesteps.indices.map { String(format: "t=%d %+.1f%%", s.timesteps[$0], 100 * s.margins(s.cleanFirstCopies, against: s.cleanFirstTrue)[$0]) }
+            print(String(format: "with view 0 given clean, error on views 1–3 of the copies against the true views: %+.1f%% (",
+                         100 * s.margin(s.cleanFirstCopies, against: s.cleanFirstTrue)) + clean.joined(separator: ", ") + ")")
         }
         for (condition, name) in model.configuration.tiledViews != nil ? [] : [(TurnedCondition.camera, "camera"), (.viewPhrase, "view phrase (camera kept)")] {
             let s = conditionSensitivity(model, dataset: dataset, turning: condition, count: count, families: only)

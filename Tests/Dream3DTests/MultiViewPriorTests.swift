@@ -154,4 +154,61 @@ struct TiledAnalyticPrior: DiffusionPrior {
             #expect(own < 0.6 * neighbour, "view \(k): \(own) to its reference, \(neighbour) to the next view's")
         }
     }
+
+    @Test func firstViewIndicesAreViewZerosQuarter() {
+        let views = (0..<4).map { k in Tensor(shape: [2, 3, 3], scalars: [Float](repeating: k == 0 ? 1 : 0, count: 18)) }
+        let tile = tileViews(views)
+        let indices = firstViewIndices(tileShape: [1, 2, 6, 6])
+        #expect(indices.count == 18 && Set(indices) == Set(tile.scalars.indices.filter { tile.scalars[$0] == 1 }))
+    }
+
+    /// A clean first view: the loss ignores the noise drawn for it (the view enters as x₀) and its pixels,
+    /// and still depends on the other views' noise; with no clean view it is the plain loss.
+    @Test func aCleanFirstViewEntersUnnoisedAndLeavesTheLoss() throws {
+        let trainer = try tinyTiledPriorTrainer(seed: 6)
+        let batch = trainer.nextBatch(), model = trainer.model, b = batch.timesteps.count, pixels = 3 * 32 * 32
+        func loss(_ noise: [Float], clean: [Bool]?) -> Float {
+            withoutGrad { model.weightedLoss(batch.images, timesteps: batch.timesteps, noise: noise, conditions: batch.conditions, cleanFirstView: clean).item }
+        }
+        let quarter = firstViewIndices(tileShape: [1, 3, 32, 32]), clean = [Bool](repeating: true, count: b)
+        var firstViewNoise = batch.noise, otherNoise = batch.noise
+        for i in 0..<b {
+            for j in quarter { firstViewNoise[i * pixels + j] += 1 }
+            otherNoise[i * pixels + pixels - 1] += 1                            // the last pixel: view 3's
+        }
+        #expect(loss(firstViewNoise, clean: clean) == loss(batch.noise, clean: clean))
+        #expect(loss(otherNoise, clean: clean) != loss(batch.noise, clean: clean))
+        #expect(loss(batch.noise, clean: [Bool](repeating: false, count: b)) == loss(batch.noise, clean: nil))
+        #expect(batch.cleanFirstView == nil)
+        var configuration = model.configuration
+        configuration.cleanFirstViewShare = 0.5
+        let vocabulary = PromptGrammar(library: trainer.dataset.library).vocabulary
+        let sharing = PriorTrainer(model: try BuiltInPriorModel(configuration, vocabulary: vocabulary, seed: 6), dataset: trainer.dataset, seed: 6)
+        let flags = (0..<4).flatMap { step -> [Bool] in sharing.step = step; return sharing.nextBatch().cleanFirstView ?? [] }
+        #expect(flags.count == 4 * b && Set(flags).count == 2)
+    }
+
+    /// SDS asking for the other views of a clean first render: the prior sees the render itself in view
+    /// 0's quarter, and that quarter gets no gradient.
+    @Test func sdsWithACleanFirstViewKeepsItAndGuidesTheOthers() {
+        final class Recorder: DiffusionPrior {
+            let schedule = NoiseSchedule(BuiltInPriorConfiguration().scheduler)
+            var imageSize: Int { 4 }
+            var viewsPerSample: Int { 4 }
+            var seen: Tensor?
+            func predictNoise(_ z: Tensor, timestep t: Int, prompt: String, cameras: [Camera], guidanceScale: Float) -> Tensor {
+                seen = z
+                return z * 0.5
+            }
+        }
+        let prior = Recorder()
+        var generator = SeededGenerator(seed: 7)
+        let x = Tensor(shape: [1, 3, 8, 8], scalars: generator.uniforms(192, in: -1...1))
+        var sds = ScoreDistillation()
+        sds.cleanFirstViewProbability = 1
+        let (gradient, _) = sds.imageGradient(x, cameras: [], prompt: "", prior: prior, using: &generator)
+        let quarter = Set(firstViewIndices(tileShape: x.shape))
+        #expect(quarter.allSatisfy { gradient[$0] == 0 && prior.seen!.scalars[$0] == x.scalars[$0] })
+        #expect(x.scalars.indices.filter { !quarter.contains($0) }.allSatisfy { gradient[$0] != 0 && prior.seen!.scalars[$0] != x.scalars[$0] })
+    }
 }

@@ -73,6 +73,12 @@ public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
     /// the views share one caption (view 0's), and the class embedding gets view 0's camera while every
     /// view's own Plücker rays fill its quarter of the ray channels. nil: one view per image.
     public var tiledViews: Int? = nil
+    /// Issue 9, with `tiledViews`: this share of tiles has its first view given clean (not noised) and
+    /// left out of the loss, so the prior learns to draw an object's other three views from one
+    /// (novel-view synthesis, as Zero123++ draws its views from a reference image) and its views must
+    /// agree in 3D; SDS can then ask for the other views of its own first render
+    /// (ScoreDistillation.cleanFirstViewProbability). nil: every view noised.
+    public var cleanFirstViewShare: Float? = nil
 
     /// Views in one image: 4 for a tiled prior, else 1.
     public var viewsPerImage: Int { tiledViews ?? 1 }

@@ -18,11 +18,19 @@ public struct MultiViewSensitivity: Sendable {
     public var turned180: [Float]
     /// A tile of four copies of view 0 under the true cameras, with the same noise.
     public var copies: [Float]
+    /// The error on views 1–3 when view 0 is given clean (cleanFirstViewShare's task): of the true tile,
+    /// and of the copies — a prior that draws an object's other sides from one view finds the copies
+    /// far less likely.
+    public var cleanFirstTrue: [Float]
+    public var cleanFirstCopies: [Float]
 
-    /// (errors − true) / true per timestep, for `errors` one of the above.
-    public func margins(_ errors: [Float]) -> [Float] { zip(errors, trueTile).map { ($0 - $1) / $1 } }
+    /// (errors − base) / base per timestep, for `errors` one of the above and `base` the true tile's
+    /// errors (or, for `cleanFirstCopies`, `cleanFirstTrue`).
+    public func margins(_ errors: [Float], against base: [Float]? = nil) -> [Float] { zip(errors, base ?? trueTile).map { ($0 - $1) / $1 } }
     /// The per-timestep margins' mean.
-    public func margin(_ errors: [Float]) -> Float { margins(errors).reduce(0, +) / Float(max(1, timesteps.count)) }
+    public func margin(_ errors: [Float], against base: [Float]? = nil) -> Float {
+        margins(errors, against: base).reduce(0, +) / Float(max(1, timesteps.count))
+    }
 }
 
 /// `families` restricts the held-out groups to those families (see `conditionSensitivity`).
@@ -40,14 +48,20 @@ public func multiViewSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRen
     let copiedTiles = groups.flatMap { tileViews([Tensor](repeating: $0[0].image, count: $0.count)).scalars }
     let pixels = 3 * c.imageSize * c.imageSize
     var generator = SeededGenerator(seed: seed).split("multi-view sensitivity")
-    var errors = [[Float]](repeating: [], count: 4)
-    func error(_ images: [Float], _ t: Int, _ noise: [Float], _ cameras: [Camera]) -> Float {
+    var errors = [[Float]](repeating: [], count: 6)
+    let shape = [count, 3, c.imageSize, c.imageSize], firstView = Set(firstViewIndices(tileShape: shape))
+    func error(_ images: [Float], _ t: Int, _ noise: [Float], _ cameras: [Camera], cleanFirstView: Bool = false) -> Float {
         let ts = [Int](repeating: t, count: count)
-        let z = Tensor(shape: [count, 3, c.imageSize, c.imageSize], scalars: model.noisedImages(images, timesteps: ts, noise: noise))
-        let predicted = withoutGrad { model.predictNoise(z, timesteps: ts, conditions: PriorConditions(captions: captions, cameras: cameras)) }
-        var sum: Double = 0
-        for i in 0..<predicted.count { let d = Double(predicted.scalars[i] - noise[i]); sum += d * d }
-        return Float(sum / Double(predicted.count))
+        var z = model.noisedImages(images, timesteps: ts, noise: noise)
+        if cleanFirstView { for i in firstView { z[i] = 2 * images[i] - 1 } }
+        let predicted = withoutGrad {
+            model.predictNoise(Tensor(shape: shape, scalars: z), timesteps: ts, conditions: PriorConditions(captions: captions, cameras: cameras))
+        }
+        var sum: Double = 0, n = 0
+        for i in 0..<predicted.count where !(cleanFirstView && firstView.contains(i)) {
+            let d = Double(predicted.scalars[i] - noise[i]); sum += d * d; n += 1
+        }
+        return Float(sum / Double(n))
     }
     for t in timesteps {
         let noise = generator.normals(count * pixels)
@@ -55,6 +69,9 @@ public func multiViewSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRen
         errors[1].append(error(trueTiles, t, noise, cameras.map { $0.turned(by: 90) }))
         errors[2].append(error(trueTiles, t, noise, cameras.map { $0.turned(by: 180) }))
         errors[3].append(error(copiedTiles, t, noise, cameras))
+        errors[4].append(error(trueTiles, t, noise, cameras, cleanFirstView: true))
+        errors[5].append(error(copiedTiles, t, noise, cameras, cleanFirstView: true))
     }
-    return MultiViewSensitivity(timesteps: timesteps, trueTile: errors[0], turned90: errors[1], turned180: errors[2], copies: errors[3])
+    return MultiViewSensitivity(timesteps: timesteps, trueTile: errors[0], turned90: errors[1], turned180: errors[2], copies: errors[3],
+                                cleanFirstTrue: errors[4], cleanFirstCopies: errors[5])
 }

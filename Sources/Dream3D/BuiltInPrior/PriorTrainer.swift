@@ -40,6 +40,8 @@ public final class PriorTrainer {
         var timesteps: [Int]
         var noise: [Float]
         var conditions: PriorConditions
+        /// Per image: its first view is given clean (cleanFirstViewShare); nil: none is.
+        var cleanFirstView: [Bool]? = nil
     }
 
     /// The next batch's examples and draws. Draws are made per group of `sharedNoiseViews` views of one
@@ -75,7 +77,8 @@ public final class PriorTrainer {
         let (keepText, keepCamera) = drawDropout(b)
         let conditions = PriorConditions(captions: groups.map { $0[0].caption }, cameras: groups.flatMap { $0.map(\.camera) },
                                          keepText: keepText, keepCamera: keepCamera)
-        return Batch(examples: groups.flatMap { $0 }, images: images, timesteps: t, noise: noise, conditions: conditions)
+        let clean = c.cleanFirstViewShare.map { share in (0..<b).map { _ in noiseStream.uniform() < share } }
+        return Batch(examples: groups.flatMap { $0 }, images: images, timesteps: t, noise: noise, conditions: conditions, cleanFirstView: clean)
     }
 
     /// `count` timesteps: uniform, or `highNoiseShare` of them from `highNoise`.
@@ -103,7 +106,8 @@ public final class PriorTrainer {
     public func trainStep() -> Float {
         let batch = nextBatch()
         optimizer.zeroGrad()
-        let loss = model.weightedLoss(batch.images, timesteps: batch.timesteps, noise: batch.noise, conditions: batch.conditions)
+        let loss = model.weightedLoss(batch.images, timesteps: batch.timesteps, noise: batch.noise, conditions: batch.conditions,
+                                      cleanFirstView: batch.cleanFirstView)
         let value = loss.item
         loss.backward()
         optimizer.step()
@@ -130,15 +134,32 @@ extension BuiltInPriorModel {
     /// ‖ε̂ − ε‖² = SNR·‖x̂₀ − x₀‖² and ‖v̂ − v‖² = (SNR + 1)·‖x̂₀ − x₀‖². For ε targets: min-SNR-γ (Hang
     /// et al. 2023), x₀ weight min(SNR, γ). For v targets: x₀ weight clamp(SNR, 1, γ), i.e. Salimans &
     /// Ho's truncated-SNR weighting max(SNR, 1) capped at γ like min-SNR (see `lossWeight`).
-    public func weightedLoss(_ images: [Float], timesteps t: [Int], noise: [Float], conditions: PriorConditions) -> Tensor {
+    /// `cleanFirstView` (tiles only): per image, its first view enters clean, x₀ instead of z_t, and leaves
+    /// the loss; the other three views' weights are scaled by 4/3 so an image weighs the same either way.
+    public func weightedLoss(_ images: [Float], timesteps t: [Int], noise: [Float], conditions: PriorConditions,
+                             cleanFirstView: [Bool]? = nil) -> Tensor {
         let c = configuration, b = t.count, size = c.imageSize, pixels = 3 * size * size
         precondition(images.count == b * pixels, "\(images.count) values for \(b) images of \(pixels)")
-        let noisy = noisedImages(images, timesteps: t, noise: noise)
+        var noisy = noisedImages(images, timesteps: t, noise: noise)
         let target = trainingTargets(images, timesteps: t, noise: noise)
         let shape = [b, 3, size, size]
+        let perImage = t.map { lossWeight(timestep: $0) / Float(b * pixels) }
+        guard let clean = cleanFirstView, clean.contains(true) else {
+            let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
+            return ((output - Tensor(shape: shape, scalars: target)).square() * Tensor(shape: [b, 1, 1, 1], scalars: perImage)).sum()
+        }
+        precondition(c.tiledViews != nil && clean.count == b, "a clean first view needs a tiled prior and one flag per image")
+        let quarter = firstViewIndices(tileShape: [1, 3, size, size]), plane = firstViewIndices(tileShape: [1, 1, size, size])
+        var weights = [Float](repeating: 0, count: b * size * size)
+        for i in 0..<b {
+            let w = clean[i] ? perImage[i] * 4 / 3 : perImage[i]
+            for j in 0..<(size * size) { weights[i * size * size + j] = w }
+            guard clean[i] else { continue }
+            for j in quarter { noisy[i * pixels + j] = 2 * images[i * pixels + j] - 1 }
+            for j in plane { weights[i * size * size + j] = 0 }
+        }
         let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
-        let perPixelWeights = Tensor(shape: [b, 1, 1, 1], scalars: t.map { lossWeight(timestep: $0) / Float(b * pixels) })
-        return ((output - Tensor(shape: shape, scalars: target)).square() * perPixelWeights).sum()
+        return ((output - Tensor(shape: shape, scalars: target)).square() * Tensor(shape: [b, 1, size, size], scalars: weights)).sum()
     }
 
     /// z_t = α_t·x₀ + σ_t·ε per image, x₀ = 2x − 1 for images x in [0, 1] (flat, N images of 3·S·S), one

@@ -6,12 +6,18 @@
 import Dream3DCore
 import Dream3DModels
 import Dream3DScene
+import Dream3DShapes
 
 public struct ScoreDistillation: Codable, Sendable, Equatable {
     /// ε̂ = ε̂_u + cfg·(ε̂_c − ε̂_u); DreamFusion uses 100 with Stable Diffusion.
     public var guidanceScale: Float = 100
     /// Fraction of the schedule t is drawn from, as threestudio's min/max_step_percent.
     public var tRange: ClosedRange<Float> = 0.02...0.98
+    /// Multi-view priors trained with clean first views (BuiltInPriorConfiguration.cleanFirstViewShare):
+    /// the share of steps whose tile keeps its first view clean — the render itself, not noised — and
+    /// takes the gradient of the other three only, so the prior draws them as the other sides of what
+    /// the first view shows (Zero123-style guidance from the scene's own render). 0: every view noised.
+    public var cleanFirstViewProbability: Float = 0
     public init() {}
 
     /// Statistics of one gradient evaluation.
@@ -26,10 +32,19 @@ public struct ScoreDistillation: Codable, Sendable, Equatable {
                               tMax: Float? = nil, using generator: inout SeededGenerator) -> (gradient: [Float], step: Step) {
         let t = drawTimestep(tRange, cappedAt: tMax, steps: prior.schedule.count, using: &generator)
         let noise = Tensor(shape: x.shape, scalars: generator.normals(x.count))
-        let z = prior.schedule.addNoise(x.detached(), noise: noise, t: t)
+        var z = prior.schedule.addNoise(x.detached(), noise: noise, t: t)
+        let cleanFirstView = cleanFirstViewProbability > 0 && prior.viewsPerSample == 4 && generator.uniform() < cleanFirstViewProbability
+        let firstView = cleanFirstView ? firstViewIndices(tileShape: x.shape) : []
+        if cleanFirstView {
+            var scalars = z.scalars
+            for i in firstView { scalars[i] = x.scalars[i] }
+            z = Tensor(shape: z.shape, scalars: scalars)
+        }
         let predicted = prior.predictNoise(z, timestep: t, prompt: prompt, cameras: cameras, guidanceScale: guidanceScale)
         let weight = 1 - prior.schedule.alphasCumprod[t]
-        return finiteGradient(timestep: t, (0..<x.count).map { weight * (predicted.scalars[$0] - noise.scalars[$0]) })
+        var gradient = (0..<x.count).map { weight * (predicted.scalars[$0] - noise.scalars[$0]) }
+        for i in firstView { gradient[i] = 0 }
+        return finiteGradient(timestep: t, gradient)
     }
 }
 
