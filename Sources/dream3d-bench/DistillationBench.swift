@@ -20,13 +20,23 @@ func benchDistillation(overrides recipeOverrides: [String]) {
         exit(2)
     }
     if !recipeOverrides.isEmpty { print("sds recipe with " + recipeOverrides.joined(separator: ", ")) }
-    let trainer = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
-    for _ in 0..<(configuration.albedoOnlySteps + 20) { trainer.trainStep() }     // past the albedo warm-up: shaded steps
-    let steps = 30, start = Date(), cpuStart = processCPUTime()
-    for _ in 0..<steps { trainer.trainStep() }
-    let step = Date().timeIntervalSince(start) / Double(steps), stepCPU = (processCPUTime() - cpuStart) / Double(steps)
+    /// A trainer past the albedo warm-up (shaded steps) and its mean step time, wall and CPU.
+    func timedSteps(_ prior: BuiltInPriorModel) -> (trainer: Trainer<BuiltInPriorModel>, wall: Double, cpu: Double) {
+        let trainer = try! Trainer(prompt: "a teddy bear", prior: prior, configuration: configuration)
+        for _ in 0..<(configuration.albedoOnlySteps + 20) { trainer.trainStep() }
+        let steps = 30, start = Date(), cpuStart = processCPUTime()
+        for _ in 0..<steps { trainer.trainStep() }
+        return (trainer, Date().timeIntervalSince(start) / Double(steps), (processCPUTime() - cpuStart) / Double(steps))
+    }
+    let (trainer, step, stepCPU) = timedSteps(prior)
     report("SDS step, default recipe (\(prior.imageSize)² render, CFG pair)", String(format: "%.1f ms", step * 1e3),
            ratio: step / 0.100, to: "budget 100 ms", cpu: stepCPU)
+    var tiledConfiguration = BuiltInPriorConfiguration()
+    tiledConfiguration.tile()
+    let tiled = try! BuiltInPriorModel(tiledConfiguration, vocabulary: PromptGrammar(library: library).vocabulary, seed: 0)
+    let (_, tiledStep, tiledCPU) = timedSteps(tiled)
+    report("SDS step, multi-view prior (4 × \(tiled.imageSize)² renders, \(tiledConfiguration.imageSize)² tile)",
+           String(format: "%.1f ms", tiledStep * 1e3), ratio: tiledStep / step, to: "single-view step", cpu: tiledCPU)
 
     let s = prior.imageSize
     var generator = SeededGenerator(seed: 1)

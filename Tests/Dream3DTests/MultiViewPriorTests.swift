@@ -211,4 +211,23 @@ struct TiledAnalyticPrior: DiffusionPrior {
         #expect(quarter.allSatisfy { gradient[$0] == 0 && prior.seen!.scalars[$0] == x.scalars[$0] })
         #expect(x.scalars.indices.filter { !quarter.contains($0) }.allSatisfy { gradient[$0] != 0 && prior.seen!.scalars[$0] != x.scalars[$0] })
     }
+
+    /// The sensitivity's true-tile error is the plain ε error on the held-out group's tile under its cameras,
+    /// and its margins are the relative rises over it.
+    @Test func multiViewSensitivityScoresTheHeldOutTiles() throws {
+        let trainer = try tinyTiledPriorTrainer(seed: 8)
+        trainer.trainStep()
+        let model = trainer.model, dataset = trainer.dataset
+        let s = multiViewSensitivity(model, dataset: dataset, count: 2, timesteps: [600])
+        let groups = [dataset.group(heldOutIndex), dataset.group(heldOutIndex + 1)]
+        var generator = SeededGenerator(seed: 0).split("multi-view sensitivity")
+        let noise = generator.normals(2 * 3 * 32 * 32)
+        let z = model.noisedImages(groups.flatMap { tileViews($0.map(\.image)).scalars }, timesteps: [600, 600], noise: noise)
+        let conditions = PriorConditions(captions: groups.map { $0[0].caption }, cameras: groups.flatMap { $0.map(\.camera) })
+        let predicted = withoutGrad { model.predictNoise(Tensor(shape: [2, 3, 32, 32], scalars: z), timesteps: [600, 600], conditions: conditions) }
+        let expected = zip(predicted.scalars, noise).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / Double(noise.count)
+        #expect(abs(Double(s.trueTile[0]) - expected) <= 1e-6 * expected)
+        #expect(s.margin(s.copies) == (s.copies[0] - s.trueTile[0]) / s.trueTile[0])
+        #expect([s.turned90, s.turned180, s.copies, s.cleanFirstTrue, s.cleanFirstCopies].allSatisfy { $0.count == 1 && $0[0].isFinite && $0[0] > 0 })
+    }
 }
