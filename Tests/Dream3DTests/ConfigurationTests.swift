@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func unknownKeysSuggestTheClosestOne() {
-        #expect(throws: ConfigurationError.unknownKey(path: "sds.guidanceScal", known: ["guidanceScale", "tRange"],
+        #expect(throws: ConfigurationError.unknownKey(path: "sds.guidanceScal", known: ["cleanFirstViewProbability", "guidanceScale", "tRange"],
                                                       suggestion: "sds.guidanceScale", source: "--set")) {
             try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: nil, overrides: ["sds.guidanceScal=3"])
         }
