@@ -170,9 +170,16 @@ public struct DatasetRenderer: Sendable {
 
     /// Groups `range`, each `settings.groupViews` examples, rendered in parallel over images.
     public func groups(_ range: Range<Int>) -> [[DatasetExample]] {
-        let views = settings.groupViews
-        let flat = render(range.flatMap(groupSetups))
-        return (0..<range.count).map { i in Array(flat[(i * views)..<((i + 1) * views)]) }
+        render(groups: range.map(groupSetups))
+    }
+
+    /// Multi-view groups from their setups (`groupSetups`), rendered in parallel over images.
+    public func render(groups: [[Setup]]) -> [[DatasetExample]] {
+        var flat = render(groups.flatMap { $0 })[...]
+        return groups.map { group in
+            defer { flat = flat.dropFirst(group.count) }
+            return Array(flat.prefix(group.count))
+        }
     }
 
     /// Renders setups, one image per parallel iteration; each image's pixels depend only on its setup.

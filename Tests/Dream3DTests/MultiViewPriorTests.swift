@@ -229,5 +229,10 @@ struct TiledAnalyticPrior: DiffusionPrior {
         #expect(abs(Double(s.trueTile[0]) - expected) <= 1e-6 * expected)
         #expect(s.margin(s.copies) == (s.copies[0] - s.trueTile[0]) / s.trueTile[0])
         #expect([s.turned90, s.turned180, s.copies, s.cleanFirstTrue, s.cleanFirstCopies].allSatisfy { $0.count == 1 && $0[0].isFinite && $0[0] > 0 })
+        // Restricted to families, the held-out groups are of those families: each group's own, drawn apart
+        // from the single example at the same index.
+        let turning = Set(try ["duck", "mug"].map { try dataset.library.familyIndex(named: $0) })
+        let chosen = heldOutGroupSetups(dataset, count: 4, families: turning)
+        #expect(chosen.count == 4 && chosen.allSatisfy { turning.contains($0[0].familyIndex) && $0.count == 4 })
     }
 }

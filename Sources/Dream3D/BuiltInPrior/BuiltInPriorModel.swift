@@ -33,6 +33,19 @@ public struct PriorConditions {
     }
 }
 
+extension PriorConditions {
+    /// Multi-view groups as a tiled prior sees them: each group one image, captioned as its view 0, seen
+    /// from its views' cameras.
+    init(groups: [[DatasetExample]], keepText: [Bool]? = nil, keepCamera: [Bool]? = nil) {
+        self.init(captions: groups.map { $0[0].caption }, cameras: groups.flatMap { $0.map(\.camera) }, keepText: keepText, keepCamera: keepCamera)
+    }
+}
+
+/// Multi-view groups tiled (`tileViews`), flat [N, 3, 2S, 2S] in [0, 1].
+func tiledImages(_ groups: [[DatasetExample]]) -> [Float] {
+    groups.flatMap { tileViews($0.map(\.image)).scalars }
+}
+
 public final class BuiltInPriorModel {
     public let configuration: BuiltInPriorConfiguration
     public let unet: UNet2DConditionModel

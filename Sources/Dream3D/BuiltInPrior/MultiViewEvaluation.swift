@@ -38,13 +38,9 @@ public func multiViewSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRen
                                  timesteps: [Int] = [200, 500, 800, 950], seed: UInt64 = 0) -> MultiViewSensitivity {
     let c = model.configuration
     precondition(c.tiledViews != nil, "multiViewSensitivity measures a tiled prior")
-    var groups: [[DatasetExample]] = [], index = heldOutIndex
-    while groups.count < count {
-        if families?.contains(dataset.setup(index).familyIndex) ?? true { groups.append(dataset.group(index)) }
-        index += 1
-    }
-    let captions = groups.map { $0[0].caption }, cameras = groups.flatMap { $0.map(\.camera) }
-    let trueTiles = groups.flatMap { tileViews($0.map(\.image)).scalars }
+    let groups = dataset.render(groups: heldOutGroupSetups(dataset, count: count, families: families))
+    let conditions = PriorConditions(groups: groups), cameras = conditions.cameras
+    let trueTiles = tiledImages(groups)
     let copiedTiles = groups.flatMap { tileViews([Tensor](repeating: $0[0].image, count: $0.count)).scalars }
     let pixels = 3 * c.imageSize * c.imageSize
     var generator = SeededGenerator(seed: seed).split("multi-view sensitivity")
@@ -52,11 +48,10 @@ public func multiViewSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRen
     let shape = [count, 3, c.imageSize, c.imageSize], firstView = Set(firstViewIndices(tileShape: shape))
     func error(_ images: [Float], _ t: Int, _ noise: [Float], _ cameras: [Camera], cleanFirstView: Bool = false) -> Float {
         let ts = [Int](repeating: t, count: count)
-        var z = model.noisedImages(images, timesteps: ts, noise: noise)
-        if cleanFirstView { for i in firstView { z[i] = 2 * images[i] - 1 } }
-        let predicted = withoutGrad {
-            model.predictNoise(Tensor(shape: shape, scalars: z), timesteps: ts, conditions: PriorConditions(captions: captions, cameras: cameras))
-        }
+        let z = model.noisedImages(images, timesteps: ts, noise: noise, cleanFirstView: [Bool](repeating: cleanFirstView, count: count))
+        var seen = conditions
+        seen.cameras = cameras
+        let predicted = withoutGrad { model.predictNoise(Tensor(shape: shape, scalars: z), timesteps: ts, conditions: seen) }
         var sum: Double = 0, n = 0
         for i in 0..<predicted.count where !(cleanFirstView && firstView.contains(i)) {
             let d = Double(predicted.scalars[i] - noise[i]); sum += d * d; n += 1

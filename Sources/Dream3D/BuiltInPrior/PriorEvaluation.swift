@@ -83,6 +83,18 @@ func heldOutSetups(_ dataset: DatasetRenderer, count: Int, families: Set<Int>? =
     return setups
 }
 
+/// The first `count` held-out multi-view groups' setups, of `families` only when given (a group draws
+/// its own instance: its family is not that of the single example at the same index).
+func heldOutGroupSetups(_ dataset: DatasetRenderer, count: Int, families: Set<Int>? = nil) -> [[DatasetRenderer.Setup]] {
+    var groups: [[DatasetRenderer.Setup]] = [], index = heldOutIndex
+    while groups.count < count {
+        let group = dataset.groupSetups(index)
+        if families?.contains(group[0].familyIndex) ?? true { groups.append(group) }
+        index += 1
+    }
+    return groups
+}
+
 /// The training objective (BuiltInPriorModel.weightedLoss)
 /// on `count` held-out renders under all their conditions, at timesteps spread evenly over the schedule.
 /// Comparable with loss.jsonl, whose batches also drop conditions 15% of the time.
@@ -103,8 +115,7 @@ func heldOutImages(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: 
         return (examples.flatMap(\.image.scalars), PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera)))
     }
     let groups = dataset.groups(heldOutIndex..<(heldOutIndex + count))
-    return (groups.flatMap { tileViews($0.map(\.image)).scalars },
-            PriorConditions(captions: groups.map { $0[0].caption }, cameras: groups.flatMap { $0.map(\.camera) }))
+    return (tiledImages(groups), PriorConditions(groups: groups))
 }
 
 extension PriorTrainer {

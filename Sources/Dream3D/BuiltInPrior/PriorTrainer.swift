@@ -72,11 +72,10 @@ public final class PriorTrainer {
         precondition(dataset.settings.groupViews == c.viewsPerImage && dataset.settings.imageSize == c.viewSize,
                      "a tiled prior needs groups of \(c.viewsPerImage) views of \(c.viewSize)²")
         let groups = dataset.groups((step * b)..<((step + 1) * b))
-        let images = groups.flatMap { tileViews($0.map(\.image)).scalars }
+        let images = tiledImages(groups)
         let t = drawTimesteps(b), noise = noiseStream.normals(images.count)
         let (keepText, keepCamera) = drawDropout(b)
-        let conditions = PriorConditions(captions: groups.map { $0[0].caption }, cameras: groups.flatMap { $0.map(\.camera) },
-                                         keepText: keepText, keepCamera: keepCamera)
+        let conditions = PriorConditions(groups: groups, keepText: keepText, keepCamera: keepCamera)
         let clean = c.cleanFirstViewShare.map { share in (0..<b).map { _ in noiseStream.uniform() < share } }
         return Batch(examples: groups.flatMap { $0 }, images: images, timesteps: t, noise: noise, conditions: conditions, cleanFirstView: clean)
     }
@@ -140,7 +139,7 @@ extension BuiltInPriorModel {
                              cleanFirstView: [Bool]? = nil) -> Tensor {
         let c = configuration, b = t.count, size = c.imageSize, pixels = 3 * size * size
         precondition(images.count == b * pixels, "\(images.count) values for \(b) images of \(pixels)")
-        var noisy = noisedImages(images, timesteps: t, noise: noise)
+        let noisy = noisedImages(images, timesteps: t, noise: noise, cleanFirstView: cleanFirstView)
         let target = trainingTargets(images, timesteps: t, noise: noise)
         let shape = [b, 3, size, size]
         let perImage = t.map { lossWeight(timestep: $0) / Float(b * pixels) }
@@ -149,27 +148,30 @@ extension BuiltInPriorModel {
             return ((output - Tensor(shape: shape, scalars: target)).square() * Tensor(shape: [b, 1, 1, 1], scalars: perImage)).sum()
         }
         precondition(c.tiledViews != nil && clean.count == b, "a clean first view needs a tiled prior and one flag per image")
-        let quarter = firstViewIndices(tileShape: [1, 3, size, size]), plane = firstViewIndices(tileShape: [1, 1, size, size])
+        let plane = firstViewIndices(tileShape: [1, 1, size, size])
         var weights = [Float](repeating: 0, count: b * size * size)
         for i in 0..<b {
             let w = clean[i] ? perImage[i] * 4 / 3 : perImage[i]
             for j in 0..<(size * size) { weights[i * size * size + j] = w }
-            guard clean[i] else { continue }
-            for j in quarter { noisy[i * pixels + j] = 2 * images[i * pixels + j] - 1 }
-            for j in plane { weights[i * size * size + j] = 0 }
+            if clean[i] { for j in plane { weights[i * size * size + j] = 0 } }
         }
         let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
         return ((output - Tensor(shape: shape, scalars: target)).square() * Tensor(shape: [b, 1, size, size], scalars: weights)).sum()
     }
 
     /// z_t = α_t·x₀ + σ_t·ε per image, x₀ = 2x − 1 for images x in [0, 1] (flat, N images of 3·S·S), one
-    /// timestep per image and noise ε the size of `images`.
-    func noisedImages(_ images: [Float], timesteps t: [Int], noise: [Float]) -> [Float] {
+    /// timestep per image and noise ε the size of `images`. Tiles flagged in `cleanFirstView` keep their
+    /// first view at x₀ (BuiltInPriorConfiguration.cleanFirstViewShare).
+    func noisedImages(_ images: [Float], timesteps t: [Int], noise: [Float], cleanFirstView: [Bool]? = nil) -> [Float] {
         let pixels = images.count / t.count
-        return images.indices.map { j in
+        var z = images.indices.map { j in
             let ti = t[j / pixels]
             return schedule.alpha(ti) * (2 * images[j] - 1) + schedule.sigma(ti) * noise[j]
         }
+        guard let clean = cleanFirstView, clean.contains(true) else { return z }
+        let quarter = firstViewIndices(tileShape: [1, 3, configuration.imageSize, configuration.imageSize])
+        for i in clean.indices where clean[i] { for j in quarter { z[i * pixels + j] = 2 * images[i * pixels + j] - 1 } }
+        return z
     }
 
     /// What the U-Net learns to output for images x in [0, 1] (flat, one timestep per image) noised with
