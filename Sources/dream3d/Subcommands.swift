@@ -46,6 +46,8 @@ struct PriorTrain: ParsableCommand {
     @Option(help: ArgumentHelp(
         "With --tiled: share of tiles whose first view is given clean and left out of the loss, so the prior learns to draw the other three views from it (0: none).",
         valueName: "share")) var cleanFirstViewShare: Float = 0
+    @Flag(help: "Denoise each view's opacity as a fourth channel after RGB, which SDS then guides too; --init adds it to a prior without one.")
+    var opacityChannel = false
 
     func run() throws {
         guard !(resume && initialWeights != nil) else {
@@ -62,6 +64,7 @@ struct PriorTrain: ParsableCommand {
             throw ValidationError("--clean-first-view-share takes a share in 0…1 of --tiled images; add --tiled")
         }
         if tiled { options.configuration.tile() }
+        if opacityChannel { options.configuration.addOpacityChannel() }
         if cleanFirstViewShare > 0 { options.configuration.cleanFirstViewShare = cleanFirstViewShare }
         options.initialWeights = initialWeights.map { URL(fileURLWithPath: $0) }
         options.configuration.learningRate = learningRate
@@ -109,9 +112,16 @@ struct PriorSample: ParsableCommand {
         let prompts = grid ? try ShapeLibrary.load().families.map { "a \($0.name)" } : [prompt]
         let images = try samplePrior(model, prompts: prompts.flatMap { p in orbit.map { _ in p } },
                                      cameras: prompts.flatMap { _ in orbit }, steps: steps, guidanceScale: cfg, seed: seed)
-        let tiles = images.split(axis: 0, sizes: [Int](repeating: 1, count: images.shape[0])).map { $0.reshaped([3, size, size]) }
-        try writePNG(imageGrid(tiles, columns: views), to: URL(fileURLWithPath: out))
-        print("wrote \(out): \(prompts.count) prompt(s) × \(views) views at \(size)² from \(folder)")
+        // A prior with an opacity channel: each sample's opacity in grey beside its colours.
+        let channels = images.shape[1], plane = size * size
+        let tiles = images.split(axis: 0, sizes: [Int](repeating: 1, count: images.shape[0])).flatMap { sample -> [Tensor] in
+            let rgb = Tensor(shape: [3, size, size], scalars: Array(sample.scalars[0..<(3 * plane)]))
+            guard channels == 4 else { return [rgb] }
+            let opacity = Array(sample.scalars[(3 * plane)...])
+            return [rgb, Tensor(shape: [3, size, size], scalars: opacity + opacity + opacity)]
+        }
+        try writePNG(imageGrid(tiles, columns: views * (channels == 4 ? 2 : 1)), to: URL(fileURLWithPath: out))
+        print("wrote \(out): \(prompts.count) prompt(s) × \(views) views at \(size)² from \(folder)" + (channels == 4 ? ", each with its opacity" : ""))
     }
 }
 
@@ -148,8 +158,11 @@ struct PriorEval: ParsableCommand {
             print(String(format: "with view 0 given clean, error on views 1–3 of the copies against the true views: %+.1f%% (",
                          100 * s.margin(s.cleanFirstCopies, against: s.cleanFirstTrue)) + clean.joined(separator: ", ") + ")")
         }
-        for (condition, name) in model.configuration.tiledViews != nil ? [] : [(TurnedCondition.camera, "camera"), (.viewPhrase, "view phrase (camera kept)")] {
-            let s = conditionSensitivity(model, dataset: dataset, turning: condition, count: count, families: only)
+        let turned: [(TurnedCondition, String, Range<Int>?)] = model.configuration.tiledViews != nil ? [] :
+            [(.camera, "camera", nil), (.viewPhrase, "view phrase (camera kept)", nil)]
+            + (model.judgesOpacity ? [(.camera, "camera (opacity channel only)", 3..<4)] : [])
+        for (condition, name, channels) in turned {
+            let s = conditionSensitivity(model, dataset: dataset, turning: condition, count: count, families: only, channels: channels)
             let perTimestep = s.timesteps.indices.map { String(format: "t=%d %+.1f%%/%+.1f%%", s.timesteps[$0], 100 * s.margins90[$0], 100 * s.margins180[$0]) }
             print(String(format: "%@ sensitivity on %d %@, error when turned 90°/180° against the true one: %+.1f%%/%+.1f%% (",
                          name, count, renders, 100 * s.margin90, 100 * s.margin180) + perTimestep.joined(separator: ", ") + ")")

@@ -79,6 +79,23 @@ public struct BuiltInPriorConfiguration: Codable, Sendable, Equatable {
     /// agree in 3D; SDS can then ask for the other views of its own first render
     /// (ScoreDistillation.cleanFirstViewProbability). nil: every view noised.
     public var cleanFirstViewShare: Float? = nil
+    /// Issue 9: the prior denoises each view's opacity (its coverage, 0 background … 1 object) as a fourth
+    /// image channel after RGB, and SDS guides the render's opacity with it (DiffusionPrior.judgesOpacity).
+    /// In RGB the silhouette is a small part of the squared error beside the random background and
+    /// colours that every view shares; in the opacity channel it is all of it, so the loss pays for
+    /// getting the object's turn right. nil: RGB only.
+    public var opacityChannel: Bool? = nil
+
+    /// Channels of the images the prior denoises: RGB, then the opacity with `opacityChannel`.
+    public var imageChannels: Int { opacityChannel == true ? 4 : 3 }
+
+    /// Adds the opacity channel (`opacityChannel`) to the U-Net's input and output.
+    public mutating func addOpacityChannel() {
+        precondition(opacityChannel != true, "already has an opacity channel")
+        opacityChannel = true
+        unet.inChannels += 1
+        unet.outChannels += 1
+    }
 
     /// Views in one image: 4 for a tiled prior, else 1.
     public var viewsPerImage: Int { tiledViews ?? 1 }

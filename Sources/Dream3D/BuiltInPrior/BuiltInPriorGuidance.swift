@@ -9,6 +9,7 @@ import Dream3DScene
 extension BuiltInPriorModel: DiffusionPrior {
     public var imageSize: Int { configuration.viewSize }
     public var viewsPerSample: Int { configuration.viewsPerImage }
+    public var judgesOpacity: Bool { configuration.opacityChannel == true }
 
     public func predictNoise(_ z: Tensor, timestep t: Int, prompt: String, cameras: [Camera], guidanceScale: Float) -> Tensor {
         let n = z.shape[0]

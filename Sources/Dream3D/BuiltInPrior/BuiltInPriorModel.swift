@@ -41,9 +41,23 @@ extension PriorConditions {
     }
 }
 
-/// Multi-view groups tiled (`tileViews`), flat [N, 3, 2S, 2S] in [0, 1].
-func tiledImages(_ groups: [[DatasetExample]]) -> [Float] {
-    groups.flatMap { tileViews($0.map(\.image)).scalars }
+extension BuiltInPriorConfiguration {
+    /// One rendered view as the prior denoises it: [imageChannels, S, S] in [0, 1], RGB then the opacity.
+    func priorView(_ example: DatasetExample) -> Tensor {
+        guard opacityChannel == true else { return example.image }
+        let s = example.image.shape[1]
+        return Tensor(shape: [4, s, s], scalars: example.image.scalars + example.opacity.scalars)
+    }
+
+    /// Examples as the prior's images, flat [N, imageChannels, S, S] in [0, 1].
+    func images(_ examples: [DatasetExample]) -> [Float] {
+        examples.flatMap { priorView($0).scalars }
+    }
+
+    /// Multi-view groups tiled (`tileViews`), flat [N, imageChannels, 2S, 2S] in [0, 1].
+    func tiledImages(_ groups: [[DatasetExample]]) -> [Float] {
+        groups.flatMap { tileViews($0.map(priorView)).scalars }
+    }
 }
 
 public final class BuiltInPriorModel {
@@ -102,7 +116,7 @@ public final class BuiltInPriorModel {
             + (1..<max(1, harmonics)).flatMap { k in [sin(Float(k + 1) * a), cos(Float(k + 1) * a)] }
     }
 
-    /// ε̂ for noisy images z [N, 3, S, S] at timesteps `t` (one per image) under `conditions`, converted
+    /// ε̂ for noisy images z [N, C, S, S] (C = imageChannels) at timesteps `t` (one per image) under `conditions`, converted
     /// from the model's own output (v or ε, as `scheduler.predictionType` says).
     public func predictNoise(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions, textStates: Tensor? = nil,
                              addedEmbedding: Tensor? = nil) -> Tensor {
@@ -119,7 +133,7 @@ public final class BuiltInPriorModel {
         }
     }
 
-    /// The U-Net's raw output (ε̂, v̂ or x̂₀ per `scheduler.predictionType`) for noisy images z [N, 3, S, S]
+    /// The U-Net's raw output (ε̂, v̂ or x̂₀ per `scheduler.predictionType`) for noisy images z [N, C, S, S]
     /// at timesteps `t` (one per image) under `conditions`. `textStates` (from `encodeText`) saves
     /// re-encoding captions that many calls share; `addedEmbedding` goes to the U-Net's time embedding.
     public func callAsFunction(_ z: Tensor, timesteps t: [Int], conditions: PriorConditions, textStates: Tensor? = nil,
@@ -139,8 +153,8 @@ public final class BuiltInPriorModel {
         conditions.captions.indices.map { i in tokenizer.tokenize(conditions.keepText[i] ? conditions.captions[i] : "").ids }
     }
 
-    /// z [N, 3, S, S] with each camera's 6 Plücker channels after the colour ones (zeros where the
-    /// camera is dropped; a tiled prior's views each fill their quarter) → [N, 9, S, S]; z itself
+    /// z [N, C, S, S] with each camera's 6 Plücker channels after the image ones (zeros where the
+    /// camera is dropped; a tiled prior's views each fill their quarter) → [N, C + 6, S, S]; z itself
     /// without Plücker input.
     func unetInput(_ z: Tensor, conditions: PriorConditions) -> Tensor {
         guard configuration.pluckerInput else { return z }

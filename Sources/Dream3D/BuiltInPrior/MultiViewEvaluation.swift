@@ -40,12 +40,12 @@ public func multiViewSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRen
     precondition(c.tiledViews != nil, "multiViewSensitivity measures a tiled prior")
     let groups = dataset.render(groups: heldOutGroupSetups(dataset, count: count, families: families))
     let conditions = PriorConditions(groups: groups), cameras = conditions.cameras
-    let trueTiles = tiledImages(groups)
-    let copiedTiles = groups.flatMap { tileViews([Tensor](repeating: $0[0].image, count: $0.count)).scalars }
-    let pixels = 3 * c.imageSize * c.imageSize
+    let trueTiles = c.tiledImages(groups)
+    let copiedTiles = groups.flatMap { tileViews([Tensor](repeating: c.priorView($0[0]), count: $0.count)).scalars }
+    let pixels = c.imageChannels * c.imageSize * c.imageSize
     var generator = SeededGenerator(seed: seed).split("multi-view sensitivity")
     var errors = [[Float]](repeating: [], count: 6)
-    let shape = [count, 3, c.imageSize, c.imageSize], firstView = Set(firstViewIndices(tileShape: shape))
+    let shape = [count, c.imageChannels, c.imageSize, c.imageSize], firstView = Set(firstViewIndices(tileShape: shape))
     func error(_ images: [Float], _ t: Int, _ noise: [Float], _ cameras: [Camera], cleanFirstView: Bool = false) -> Float {
         let ts = [Int](repeating: t, count: count)
         let z = model.noisedImages(images, timesteps: ts, noise: noise, cleanFirstView: [Bool](repeating: cleanFirstView, count: count))

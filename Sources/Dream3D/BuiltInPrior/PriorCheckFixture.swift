@@ -17,18 +17,18 @@ public struct PriorCheckInput {
 
 public func priorCheckInput(_ model: BuiltInPriorModel, dataset: DatasetRenderer, timesteps: [Int] = [50, 300, 600, 950],
                             seed: UInt64 = 0) -> PriorCheckInput {
-    let imageSize = model.configuration.imageSize, n = timesteps.count, pixels = 3 * imageSize * imageSize
+    let imageSize = model.configuration.imageSize, n = timesteps.count, pixels = model.configuration.imageChannels * imageSize * imageSize
     let (images, held) = heldOutImages(model, dataset: dataset, count: n)
     var generator = SeededGenerator(seed: seed).split("prior check input")
     let z = model.noisedImages(images, timesteps: timesteps, noise: generator.normals(n * pixels))
     let keepText = (0..<n).map { $0 != 2 }, keepCamera = (0..<n).map { $0 < 2 }
-    return PriorCheckInput(z: Tensor(shape: [n, 3, imageSize, imageSize], scalars: z), timesteps: timesteps,
+    return PriorCheckInput(z: Tensor(shape: [n, model.configuration.imageChannels, imageSize, imageSize], scalars: z), timesteps: timesteps,
                            conditions: PriorConditions(captions: held.captions, cameras: held.cameras, keepText: keepText, keepCamera: keepCamera))
 }
 
 /// Writes the U-Net's and text encoder's inputs exactly as `model` builds them, with its outputs:
 /// sample [N, in, S, S], timestep [N], class_labels [N, 6], input_ids [N, L] (as floats),
-/// encoder_hidden_states [N, L, hidden] and unet_output [N, 3, S, S] (v̂ or ε̂ as the scheduler says);
+/// encoder_hidden_states [N, L, hidden] and unet_output [N, C, S, S] (v̂ or ε̂ as the scheduler says);
 /// the captions (empty where dropped) as JSON in the metadata.
 public func writePriorCheckFixture(_ model: BuiltInPriorModel, input: PriorCheckInput, to url: URL) throws {
     let c = input.conditions, n = input.timesteps.count

@@ -6,6 +6,7 @@
 //
 //   model_index.json                    component classes, as save_pretrained writes them
 //   unet/config.json                    UNet2DConditionModel, in_channels 9 = RGB + 6 Plücker channels
+//                                       (10 with an opacity channel after RGB, out_channels then 4)
 //   unet/diffusion_pytorch_model.safetensors
 //   text_encoder/config.json            CLIPTextModel (transformers CLIPTextConfig keys)
 //   text_encoder/model.safetensors
@@ -46,7 +47,7 @@ public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
         imageSize = configuration.imageSize
         tiledViews = configuration.tiledViews
         pluckerInput = configuration.pluckerInput
-        unetInputChannels = ["red", "green", "blue"]
+        unetInputChannels = ["red", "green", "blue"] + (configuration.opacityChannel == true ? ["opacity"] : [])
             + (configuration.pluckerInput ? ["ray_direction_x", "ray_direction_y", "ray_direction_z", "ray_moment_x", "ray_moment_y", "ray_moment_z"] : [])
         classLabels = ["sin(azimuth)", "cos(azimuth)", "sin(elevation)", "cos(elevation)", "distance", "fovy_radians"]
             + (1..<(configuration.azimuthHarmonics ?? 1)).flatMap { k in ["sin(\(k + 1)·azimuth)", "cos(\(k + 1)·azimuth)"] }
@@ -55,7 +56,7 @@ public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
             rays through pixel centres, rows from the top; ray moment = eye × unit direction (world units); \
             a dropped camera is all zeros in both the ray channels and class_labels
             """
-        imageRange = "[-1, 1] (2·rgb − 1), NCHW"
+        imageRange = "[-1, 1] (2·rgb − 1, and 2·opacity − 1 for an opacity channel), NCHW; the U-Net's output has the image's channels"
         tokenizer = """
             lower-case, split on every character that is not a letter or digit, id = index in vocab.json \
             (unknown words → <unk>), pad with <pad> to max_position_embeddings; the empty caption is the \
@@ -93,6 +94,7 @@ public func loadBuiltInPrior(diffusersFolder folder: URL) throws -> BuiltInPrior
     configuration.imageSize = extras.imageSize
     configuration.tiledViews = extras.tiledViews
     configuration.pluckerInput = extras.pluckerInput
+    configuration.opacityChannel = extras.unetInputChannels.contains("opacity") ? true : nil
     configuration.setAzimuthHarmonics((extras.classLabels.count - 4) / 2)
     guard extras.sameLayout(as: BuiltInPriorExtras(configuration, trainingStep: 0)) else {
         throw PriorFolderError.unreadable(path: extrasURL.path, problem: "its input layout is not the one this dream3d builds")
@@ -107,11 +109,11 @@ public func loadBuiltInPrior(diffusersFolder folder: URL) throws -> BuiltInPrior
         throw PriorFolderError.unreadable(path: vocabulary.path, problem: "\(tokenizer.words.count) words for the text encoder's vocab_size \(text.vocabSize)")
     }
     let u = unet.configuration
-    guard u.inChannels == extras.unetInputChannels.count, u.outChannels == 3, u.classEmbedType == "projection",
+    guard u.inChannels == extras.unetInputChannels.count, u.outChannels == configuration.imageChannels, u.classEmbedType == "projection",
           u.projectionClassEmbeddingsInputDim == extras.classLabels.count else {
         throw PriorFolderError.unreadable(path: folder.appendingPathComponent("unet/config.json").path, problem: """
             in_channels \(u.inChannels), out_channels \(u.outChannels), class_embed_type \(u.classEmbedType ?? "null") \
-            do not fit \(extras.unetInputChannels.count) input channels, 3 outputs and \(extras.classLabels.count) projected class labels
+            do not fit \(extras.unetInputChannels.count) input channels, \(configuration.imageChannels) outputs and \(extras.classLabels.count) projected class labels
             """)
     }
     configuration.unet = u

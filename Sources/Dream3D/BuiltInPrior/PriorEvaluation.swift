@@ -37,19 +37,20 @@ public enum TurnedCondition: Sendable { case camera, viewPhrase }
 
 /// `families` (indices into the library) restricts the held-out renders to those families: a surface of
 /// revolution looks the same from every azimuth, so only families whose silhouette turns can show
-/// whether the prior reads the camera.
+/// whether the prior reads the camera. `channels` restricts the error to those image channels (3..<4: the
+/// opacity channel, where the silhouette is all of the image).
 public func conditionSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRenderer, turning condition: TurnedCondition = .camera,
                               count: Int = 64, families: Set<Int>? = nil, timesteps: [Int] = [200, 500, 800, 950],
-                              seed: UInt64 = 0) -> ConditionSensitivity {
+                              channels: Range<Int>? = nil, seed: UInt64 = 0) -> ConditionSensitivity {
     precondition(model.configuration.tiledViews == nil, "a tiled prior's views are measured by multiViewSensitivity")
     let examples = dataset.render(heldOutSetups(dataset, count: count, families: families))
-    let size = model.configuration.imageSize, pixels = 3 * size * size
+    let c = model.configuration, size = c.imageSize, pixels = c.imageChannels * size * size
     let families = dataset.library.families
     var generator = SeededGenerator(seed: seed).split("camera sensitivity")
     var errors = [[Float]](repeating: [], count: 3)
     for t in timesteps {
         let noise = generator.normals(count * pixels)
-        let z = Tensor(shape: [count, 3, size, size], scalars: model.noisedImages(examples.flatMap(\.image.scalars),
+        let z = Tensor(shape: [count, c.imageChannels, size, size], scalars: model.noisedImages(c.images(examples),
                                                                                   timesteps: [Int](repeating: t, count: count), noise: noise))
         for (k, turn) in [Float(0), 90, 180].enumerated() {
             let turned = examples.map { $0.camera.withSize(size).turned(by: turn) }
@@ -64,9 +65,14 @@ public func conditionSensitivity(_ model: BuiltInPriorModel, dataset: DatasetRen
                 conditions = PriorConditions(captions: captions, cameras: examples.map(\.camera))
             }
             let predicted = withoutGrad { model.predictNoise(z, timesteps: [Int](repeating: t, count: count), conditions: conditions) }
+            let plane = size * size, measured = channels ?? 0..<c.imageChannels
             var error: Double = 0
-            for i in 0..<predicted.count { let d = Double(predicted.scalars[i] - noise[i]); error += d * d }
-            errors[k].append(Float(error / Double(predicted.count)))
+            for image in 0..<count {
+                for i in (image * pixels + measured.lowerBound * plane)..<(image * pixels + measured.upperBound * plane) {
+                    let d = Double(predicted.scalars[i] - noise[i]); error += d * d
+                }
+            }
+            errors[k].append(Float(error / Double(count * measured.count * plane)))
         }
     }
     return ConditionSensitivity(timesteps: timesteps, unturned: errors[0], turned90: errors[1], turned180: errors[2])
@@ -103,19 +109,19 @@ public func heldOutLoss(_ model: BuiltInPriorModel, dataset: DatasetRenderer, co
     let size = model.configuration.imageSize, steps = model.schedule.count
     let t = (0..<count).map { i in (2 * i + 1) * steps / (2 * count) }
     var generator = SeededGenerator(seed: seed).split("held-out loss")
-    let noise = generator.normals(count * 3 * size * size)
+    let noise = generator.normals(images.count)
     return withoutGrad { model.weightedLoss(images, timesteps: t, noise: noise, conditions: conditions).item }
 }
 
-/// The first `count` held-out images as the model sees them (flat [N, 3, S, S]), with their conditions:
+/// The first `count` held-out images as the model sees them (flat [N, C, S, S]), with their conditions:
 /// single renders, or for a tiled prior held-out multi-view groups, tiled.
 func heldOutImages(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int) -> (images: [Float], conditions: PriorConditions) {
     guard model.configuration.tiledViews != nil else {
         let examples = dataset.examples(heldOutIndex..<(heldOutIndex + count))
-        return (examples.flatMap(\.image.scalars), PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera)))
+        return (model.configuration.images(examples), PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera)))
     }
     let groups = dataset.groups(heldOutIndex..<(heldOutIndex + count))
-    return (tiledImages(groups), PriorConditions(groups: groups))
+    return (model.configuration.tiledImages(groups), PriorConditions(groups: groups))
 }
 
 extension PriorTrainer {

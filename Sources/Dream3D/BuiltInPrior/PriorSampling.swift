@@ -7,16 +7,16 @@ import Dream3DModels
 import Dream3DScene
 import Dream3DShapes
 
-/// Samples [N, 3, S, S] in [0, 1] for `prompt`, one per camera; a tiled prior's sample is the 2×2 tile
+/// Samples [N, C, S, S] in [0, 1] (C = imageChannels: RGB, then the opacity for a prior with one) for `prompt`, one per camera; a tiled prior's sample is the 2×2 tile
 /// of the camera's multi-view group (`groupCameras`).
 public func samplePrior(_ model: BuiltInPriorModel, prompts: [String], cameras: [Camera], steps: Int = 50,
                         guidanceScale: Float = 5, seed: UInt64 = 0) throws -> Tensor {
     var configuration = model.configuration.scheduler
     configuration.clipSample = true                 // x̂₀ clipped to [−1, 1] while sampling
     let scheduler = try DDIMScheduler(configuration)
-    let n = cameras.count, s = model.configuration.imageSize
+    let n = cameras.count, s = model.configuration.imageSize, c = model.configuration.imageChannels
     var generator = SeededGenerator(seed: seed).split("prior sample")
-    let noise = Tensor(shape: [n, 3, s, s], scalars: generator.normals(n * 3 * s * s))
+    let noise = Tensor(shape: [n, c, s, s], scalars: generator.normals(n * c * s * s))
     let z = withoutGrad {
         scheduler.sample(noise: noise, steps: steps, guidanceScale: guidanceScale) { z, t in
             let both = Tensor.concatenate([z, z], axis: 0)

@@ -35,7 +35,7 @@ public final class PriorTrainer {
     struct Batch {
         /// The rendered views (for a tiled prior, V per image).
         var examples: [DatasetExample]
-        /// The images the U-Net learns on, flat [N, 3, S, S] in [0, 1]: the views, or their tiles.
+        /// The images the U-Net learns on, flat [N, C, S, S] in [0, 1]: the views, or their tiles.
         var images: [Float]
         var timesteps: [Int]
         var noise: [Float]
@@ -55,7 +55,7 @@ public final class PriorTrainer {
                      "batch \(b) in groups of \(views) views (the dataset's groups have \(dataset.settings.groupViews))")
         let examples = c.sharedNoiseViews == nil ? dataset.examples((step * b)..<((step + 1) * b))
                                                   : dataset.groups((step * groups)..<((step + 1) * groups)).flatMap { $0 }
-        let pixels = 3 * c.imageSize * c.imageSize
+        let pixels = c.imageChannels * c.imageSize * c.imageSize
         func perExample<T>(_ perGroup: [T]) -> [T] { perGroup.flatMap { [T](repeating: $0, count: views) } }
         let t = perExample(drawTimesteps(groups))
         let groupNoise = noiseStream.normals(groups * pixels)
@@ -63,7 +63,7 @@ public final class PriorTrainer {
         let (keepText, keepCamera) = drawDropout(groups)
         let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map(\.camera),
                                          keepText: perExample(keepText), keepCamera: perExample(keepCamera))
-        return Batch(examples: examples, images: examples.flatMap(\.image.scalars), timesteps: t, noise: noise, conditions: conditions)
+        return Batch(examples: examples, images: c.images(examples), timesteps: t, noise: noise, conditions: conditions)
     }
 
     /// A tiled prior's batch: groups k·B ..< (k+1)·B, each tiled into one image captioned as its view 0.
@@ -72,7 +72,7 @@ public final class PriorTrainer {
         precondition(dataset.settings.groupViews == c.viewsPerImage && dataset.settings.imageSize == c.viewSize,
                      "a tiled prior needs groups of \(c.viewsPerImage) views of \(c.viewSize)²")
         let groups = dataset.groups((step * b)..<((step + 1) * b))
-        let images = tiledImages(groups)
+        let images = c.tiledImages(groups)
         let t = drawTimesteps(b), noise = noiseStream.normals(images.count)
         let (keepText, keepCamera) = drawDropout(b)
         let conditions = PriorConditions(groups: groups, keepText: keepText, keepCamera: keepCamera)
@@ -127,7 +127,7 @@ public final class PriorTrainer {
 }
 
 extension BuiltInPriorModel {
-    /// The training objective on `images` (flat [N, 3, S, S] in [0, 1], one timestep each) noised with `noise` at timesteps `t` (one per example):
+    /// The training objective on `images` (flat [N, C, S, S] in [0, 1], C = imageChannels, one timestep each) noised with `noise` at timesteps `t` (one per example):
     /// Σ_i w_i · mean_j (output − target)², averaged over the batch. The target is ε, or v = α ε − σ x₀
     /// (Salimans & Ho 2022) per the scheduler's prediction type. Weights are chosen in x₀ space, where
     /// ‖ε̂ − ε‖² = SNR·‖x̂₀ − x₀‖² and ‖v̂ − v‖² = (SNR + 1)·‖x̂₀ − x₀‖². For ε targets: min-SNR-γ (Hang
@@ -137,11 +137,11 @@ extension BuiltInPriorModel {
     /// the loss; the other three views' weights are scaled by 4/3 so an image weighs the same either way.
     public func weightedLoss(_ images: [Float], timesteps t: [Int], noise: [Float], conditions: PriorConditions,
                              cleanFirstView: [Bool]? = nil) -> Tensor {
-        let c = configuration, b = t.count, size = c.imageSize, pixels = 3 * size * size
+        let c = configuration, b = t.count, size = c.imageSize, pixels = c.imageChannels * size * size
         precondition(images.count == b * pixels, "\(images.count) values for \(b) images of \(pixels)")
         let noisy = noisedImages(images, timesteps: t, noise: noise, cleanFirstView: cleanFirstView)
         let target = trainingTargets(images, timesteps: t, noise: noise)
-        let shape = [b, 3, size, size]
+        let shape = [b, c.imageChannels, size, size]
         let perImage = t.map { lossWeight(timestep: $0) / Float(b * pixels) }
         guard let clean = cleanFirstView, clean.contains(true) else {
             let output = self(Tensor(shape: shape, scalars: noisy), timesteps: t, conditions: conditions)
@@ -159,7 +159,7 @@ extension BuiltInPriorModel {
         return ((output - Tensor(shape: shape, scalars: target)).square() * Tensor(shape: [b, 1, size, size], scalars: weights)).sum()
     }
 
-    /// z_t = α_t·x₀ + σ_t·ε per image, x₀ = 2x − 1 for images x in [0, 1] (flat, N images of 3·S·S), one
+    /// z_t = α_t·x₀ + σ_t·ε per image, x₀ = 2x − 1 for images x in [0, 1] (flat, N images of C·S·S), one
     /// timestep per image and noise ε the size of `images`. Tiles flagged in `cleanFirstView` keep their
     /// first view at x₀ (BuiltInPriorConfiguration.cleanFirstViewShare).
     func noisedImages(_ images: [Float], timesteps t: [Int], noise: [Float], cleanFirstView: [Bool]? = nil) -> [Float] {
@@ -169,7 +169,7 @@ extension BuiltInPriorModel {
             return schedule.alpha(ti) * (2 * images[j] - 1) + schedule.sigma(ti) * noise[j]
         }
         guard let clean = cleanFirstView, clean.contains(true) else { return z }
-        let quarter = firstViewIndices(tileShape: [1, 3, configuration.imageSize, configuration.imageSize])
+        let quarter = firstViewIndices(tileShape: [1, configuration.imageChannels, configuration.imageSize, configuration.imageSize])
         for i in clean.indices where clean[i] { for j in quarter { z[i * pixels + j] = 2 * images[i * pixels + j] - 1 } }
         return z
     }

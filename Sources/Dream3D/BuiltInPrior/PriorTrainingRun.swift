@@ -83,17 +83,37 @@ extension PriorTrainer {
         }
     }
 
-    /// `w`'s values for a parameter of `shape`: the same, or, for the class embedding's input layer when
-    /// the camera gained numbers (more azimuth harmonics), `w`'s columns followed by zero ones, so the
-    /// new numbers start with no effect. nil when neither fits.
+    /// `w`'s values for a parameter of `shape`: the same, or zeros where a fine-tune gained inputs or
+    /// outputs, so what is new starts with no effect: the class embedding's input layer when the camera
+    /// gained numbers (more azimuth harmonics: zero columns after the old ones); the U-Net's first
+    /// convolution when the images gained the opacity channel (a zero input channel after RGB, before
+    /// the Plücker rays) and its last convolution (a zero output channel after RGB). nil when none fits.
     static func widened(_ w: Tensor, to shape: [Int], name: String) -> [Float]? {
         if w.shape == shape { return w.scalars }
-        guard name == "unet.class_embedding.linear_1.weight", w.rank == 2, shape.count == 2, w.shape[0] == shape[0], w.shape[1] < shape[1] else {
+        guard w.rank == shape.count, w.shape[0] <= shape[0] else { return nil }
+        switch name {
+        case "unet.class_embedding.linear_1.weight" where w.rank == 2 && w.shape[0] == shape[0] && w.shape[1] < shape[1]:
+            return insertingZeroColumns(w, into: shape, at: w.shape[1])
+        case "unet.conv_in.weight" where w.rank == 4 && w.shape[0] == shape[0] && w.shape[1] + 1 == shape[1] && Array(w.shape[2...]) == Array(shape[2...]):
+            return insertingZeroColumns(w, into: shape, at: 3)
+        case "unet.conv_out.weight" where w.shape[0] == 3 && shape[0] == 4 && Array(w.shape[1...]) == Array(shape[1...]),
+             "unet.conv_out.bias" where w.shape == [3] && shape == [4]:
+            return w.scalars + [Float](repeating: 0, count: w.count / 3)
+        default:
             return nil
         }
-        let (rows, old, new) = (shape[0], w.shape[1], shape[1])
+    }
+
+    /// `w` [rows, old, rest…] with zero columns inserted at column `position` of each row to make `shape`
+    /// [rows, new, rest…].
+    private static func insertingZeroColumns(_ w: Tensor, into shape: [Int], at position: Int) -> [Float] {
+        let rows = shape[0], inner = shape.dropFirst(2).reduce(1, *), old = w.shape[1] * inner, new = shape[1] * inner
+        let head = position * inner, added = new - old
         var out = [Float](repeating: 0, count: rows * new)
-        for r in 0..<rows { out[(r * new)..<(r * new + old)] = w.scalars[(r * old)..<((r + 1) * old)] }
+        for r in 0..<rows {
+            out[(r * new)..<(r * new + head)] = w.scalars[(r * old)..<(r * old + head)]
+            out[(r * new + head + added)..<((r + 1) * new)] = w.scalars[(r * old + head)..<((r + 1) * old)]
+        }
         return out
     }
 }

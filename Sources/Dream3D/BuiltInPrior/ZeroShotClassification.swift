@@ -42,15 +42,15 @@ func lowestIndex(_ errors: [Float]) -> Int { errors.indices.min { errors[$0] < e
 public func zeroShotClassification(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int = 48,
                                    timesteps: [Int] = [200, 400, 600, 800], colourWords: Bool = true,
                                    seed: UInt64 = 0) -> ZeroShotResult {
-    let s = model.configuration.imageSize, families = dataset.library.families
+    let c = model.configuration, s = c.imageSize, channels = c.imageChannels, families = dataset.library.families
     var errors: [[[Float]]] = [], labels: [Int] = []
     for i in 0..<count {
         // A render, or for a tiled prior a held-out multi-view group's tile.
         let views = model.configuration.tiledViews == nil ? dataset.examples((heldOutIndex + i)..<(heldOutIndex + i + 1)) : dataset.group(heldOutIndex + i)
-        let example = views[0], image = views.count == 1 ? example.image : tileViews(views.map(\.image))
+        let example = views[0], image = views.count == 1 ? c.priorView(example) : tileViews(views.map(c.priorView))
         // Noise per image, not per run: image i is scored identically whatever `count` is.
         var generator = SeededGenerator(seed: seed).split("zero-shot classification \(i)")
-        let noise = Tensor(shape: [timesteps.count, 3, s, s], scalars: generator.normals(timesteps.count * 3 * s * s))
+        let noise = Tensor(shape: [timesteps.count, channels, s, s], scalars: generator.normals(timesteps.count * channels * s * s))
         let prompts = families.map { PromptGrammar.caption(family: $0.name, colour: colourWords ? example.colour : nil, view: nil) }
         errors.append(denoisingErrors(model, image: image, cameras: views.map(\.camera), prompts: prompts,
                                       timesteps: timesteps, noise: noise))
@@ -59,13 +59,14 @@ public func zeroShotClassification(_ model: BuiltInPriorModel, dataset: DatasetR
     return ZeroShotResult(timesteps: timesteps, labels: labels, errors: errors)
 }
 
-/// Mean squared ε error [timestep][prompt] of one image [3, S, S] in [0, 1] seen from `cameras` (its views), noised
-/// with noise[k] [3, S, S] at timesteps[k] and denoised under each prompt. One U-Net batch of
+/// Mean squared ε error [timestep][prompt] of one image [C, S, S] in [0, 1] seen from `cameras` (its views), noised
+/// with noise[k] [C, S, S] at timesteps[k] and denoised under each prompt. One U-Net batch of
 /// prompts × timesteps; each prompt is encoded once.
 public func denoisingErrors(_ model: BuiltInPriorModel, image: Tensor, cameras: [Camera], prompts: [String],
                             timesteps: [Int], noise: Tensor) -> [[Float]] {
-    let s = model.configuration.imageSize, pixels = 3 * s * s, p = prompts.count, n = timesteps.count * p
-    precondition(image.shape == [3, s, s] && noise.shape == [timesteps.count, 3, s, s],
+    let s = model.configuration.imageSize, channels = model.configuration.imageChannels
+    let pixels = channels * s * s, p = prompts.count, n = timesteps.count * p
+    precondition(image.shape == [channels, s, s] && noise.shape == [timesteps.count, channels, s, s],
                  "image \(image.shape) and noise \(noise.shape) for \(timesteps.count) timesteps at \(s)²")
     // Row k·p + j: timestep k, prompt j.
     let rowNoise = timesteps.indices.flatMap { k in (0..<p).flatMap { _ in noise.scalars[(k * pixels)..<((k + 1) * pixels)] } }
@@ -74,7 +75,7 @@ public func denoisingErrors(_ model: BuiltInPriorModel, image: Tensor, cameras: 
     let conditions = PriorConditions(captions: timesteps.flatMap { _ in prompts }, cameras: (0..<n).flatMap { _ in cameras })
     let predicted = withoutGrad {
         let text = model.encodeText(PriorConditions(captions: prompts, cameras: (0..<p).flatMap { _ in cameras }))
-        return model.predictNoise(Tensor(shape: [n, 3, s, s], scalars: z), timesteps: timesteps.flatMap { t in [Int](repeating: t, count: p) },
+        return model.predictNoise(Tensor(shape: [n, channels, s, s], scalars: z), timesteps: timesteps.flatMap { t in [Int](repeating: t, count: p) },
                                   conditions: conditions, textStates: Tensor.concatenate([Tensor](repeating: text, count: timesteps.count), axis: 0))
     }
     return timesteps.indices.map { k in

@@ -11,12 +11,15 @@ import Foundation
 public struct AnalyticPrior: DiffusionPrior {
     public let schedule: NoiseSchedule
     public let imageSize: Int
-    /// The reference images for a camera: [K, 3, S, S] in [−1, 1].
+    /// The reference images for a camera: [K, 3, S, S] in [−1, 1] ([K, 4, S, S], the opacity last, when
+    /// the prior judges opacity).
     public let references: (Camera) -> Tensor
+    public let judgesOpacity: Bool
 
-    public init(schedule: NoiseSchedule, imageSize: Int, references: @escaping (Camera) -> Tensor) {
+    public init(schedule: NoiseSchedule, imageSize: Int, judgesOpacity: Bool = false, references: @escaping (Camera) -> Tensor) {
         self.schedule = schedule
         self.imageSize = imageSize
+        self.judgesOpacity = judgesOpacity
         self.references = references
     }
 

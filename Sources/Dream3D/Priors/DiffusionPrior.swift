@@ -14,8 +14,11 @@ public protocol DiffusionPrior {
     /// Views the prior judges together: 1, or 4 for a multi-view prior that denoises a 2×2 tile of
     /// views 90° apart in azimuth (view k at row k / 2, column k % 2; `tileViews`).
     var viewsPerSample: Int { get }
+    /// The prior denoises each view's opacity as a fourth channel after RGB (a built-in prior trained
+    /// with BuiltInPriorConfiguration.opacityChannel), so its guidance reaches the render's opacity too.
+    var judgesOpacity: Bool { get }
 
-    /// Renders [N, 3, S, S] in [0, 1] (S = imageSize) → the clean samples x₀ the prior denoises, on the
+    /// Renders [N, 3, S, S] in [0, 1] (S = imageSize; [N, 4, S, S] with the opacity when `judgesOpacity`) → the clean samples x₀ the prior denoises, on the
     /// autograd tape so that the guidance gradient ∂L/∂x₀ reaches the render through it. Pixel priors:
     /// 2r − 1 (the default); latent priors: their encoder (StableDiffusionPrior: VAE × scaling factor).
     func encodeRenders(_ renders: Tensor) -> Tensor
@@ -30,6 +33,9 @@ extension DiffusionPrior {
     /// One view per sample.
     public var viewsPerSample: Int { 1 }
 
-    /// Pixel space: renders in [0, 1] become images in [−1, 1].
+    /// RGB only.
+    public var judgesOpacity: Bool { false }
+
+    /// Pixel space: renders (and opacities) in [0, 1] become images in [−1, 1].
     public func encodeRenders(_ renders: Tensor) -> Tensor { renders * 2 - 1 }
 }

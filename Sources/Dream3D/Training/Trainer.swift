@@ -91,9 +91,14 @@ public final class Trainer<Prior: DiffusionPrior> {
         }
         // The render as the prior sees it, on the tape: the guidance's ∂L/∂x reaches the render through it
         // (through the VAE encoder for Stable Diffusion: threestudio's encode_images with gradients).
-        // Supersampled renders are pooled to the prior's size, and the prior sees the camera at that size;
-        // a multi-view prior sees the views as one 2×2 tile.
-        let images = renders.map { c.supersampling > 1 ? $0.image.averagePooled(factor: c.supersampling) : $0.image }
+        // A prior that judges opacity gets each render's opacity as a fourth channel. Supersampled renders
+        // are pooled to the prior's size, and the prior sees the camera at that size; a multi-view prior
+        // sees the views as one 2×2 tile.
+        let images = renders.map { render in
+            let side = cameras.width
+            let image = prior.judgesOpacity ? Tensor.concatenate([render.image, render.opacity.reshaped([1, 1, side, side])], axis: 1) : render.image
+            return c.supersampling > 1 ? image.averagePooled(factor: c.supersampling) : image
+        }
         let x = prior.encodeRenders(images.count == 1 ? images[0] : tileViewsOnTape(images))
         let seen = views.map { $0.withSize(prior.imageSize) }
         let progress = Float(step) / Float(max(1, c.steps - 1))
