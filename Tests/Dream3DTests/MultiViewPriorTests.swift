@@ -37,6 +37,25 @@ struct TiledAnalyticPrior: DiffusionPrior {
     }
 }
 
+/// 60 SDS steps toward an analytic prior's references: a small field, albedo on white, CFG 1, t in
+/// 0.3–0.6, the camera at azimuth 0 and elevation 10° (multi-view priors turn it for their other views).
+func referenceFitConfiguration() -> TrainingConfiguration {
+    var configuration = TrainingConfiguration()
+    configuration.steps = 60
+    configuration.seed = 1
+    configuration.field.encoding.levels = 8
+    configuration.field.encoding.log2TableSize = 14
+    configuration.albedoOnlySteps = configuration.steps
+    configuration.background = "white"
+    configuration.networkLearningRate = 0.01
+    configuration.sds.guidanceScale = 1
+    configuration.sds.tRange = 0.3...0.6
+    configuration.annealedTMax = configuration.sds.tRange.upperBound
+    configuration.cameras.elevationRange = 10...10
+    configuration.cameras.azimuthRange = 0...0
+    return configuration
+}
+
 @Suite struct MultiViewPriorTests {
     @Test func tiledBatchesAreTilesOfOneObjectsFourViews() throws {
         let trainer = try tinyTiledPriorTrainer(seed: 3)
@@ -127,19 +146,7 @@ struct TiledAnalyticPrior: DiffusionPrior {
         }
         let schedule = NoiseSchedule(BuiltInPriorConfiguration().scheduler)
         let prior = TiledAnalyticPrior(perView: AnalyticPrior(schedule: schedule, imageSize: 16, references: reference))
-        var configuration = TrainingConfiguration()
-        configuration.steps = 60
-        configuration.seed = 1
-        configuration.field.encoding.levels = 8
-        configuration.field.encoding.log2TableSize = 14
-        configuration.albedoOnlySteps = configuration.steps
-        configuration.background = "white"
-        configuration.networkLearningRate = 0.01
-        configuration.sds.guidanceScale = 1
-        configuration.sds.tRange = 0.3...0.6
-        configuration.annealedTMax = configuration.sds.tRange.upperBound
-        configuration.cameras.elevationRange = 10...10
-        configuration.cameras.azimuthRange = 0...0
+        let configuration = referenceFitConfiguration()
         let trainer = try Trainer(prompt: "reference", prior: prior, configuration: configuration)
         for _ in 0..<configuration.steps { trainer.trainStep() }
         var generator = SeededGenerator(seed: 0)

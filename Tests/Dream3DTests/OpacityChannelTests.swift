@@ -97,19 +97,7 @@ func tinyOpacityPriorTrainer(seed: UInt64) throws -> PriorTrainer {
                 guard !judgesOpacity else { return full }
                 return Tensor(shape: [1, 3, size, size], scalars: Array(full.scalars.prefix(3 * size * size)))
             }
-            var configuration = TrainingConfiguration()
-            configuration.steps = 60
-            configuration.seed = 1
-            configuration.field.encoding.levels = 8
-            configuration.field.encoding.log2TableSize = 14
-            configuration.albedoOnlySteps = configuration.steps
-            configuration.background = "white"
-            configuration.networkLearningRate = 0.01
-            configuration.sds.guidanceScale = 1
-            configuration.sds.tRange = 0.3...0.6
-            configuration.annealedTMax = configuration.sds.tRange.upperBound
-            configuration.cameras.elevationRange = 10...10
-            configuration.cameras.azimuthRange = 0...0
+            let configuration = referenceFitConfiguration()
             let trainer = try Trainer(prompt: "reference", prior: prior, configuration: configuration)
             for _ in 0..<configuration.steps { trainer.trainStep() }
             var generator = SeededGenerator(seed: 0)
