@@ -48,6 +48,8 @@ struct PriorTrain: ParsableCommand {
         valueName: "share")) var cleanFirstViewShare: Float = 0
     @Flag(help: "Denoise each view's opacity as a fourth channel after RGB, which SDS then guides too; --init adds it to a prior without one.")
     var opacityChannel = false
+    @Flag(help: "Give every object camera numbers of its own (sin/cos of the azimuth and of twice it, filled in the slot of the object the caption names); --init widens a prior without them.")
+    var cameraPerObject = false
 
     func run() throws {
         guard !(resume && initialWeights != nil) else {
@@ -74,6 +76,7 @@ struct PriorTrain: ParsableCommand {
         if cameraLearningRateScale != 1 { options.configuration.cameraEmbeddingLearningRateScale = cameraLearningRateScale }
         guard azimuthHarmonics >= 1 else { throw ValidationError("--azimuth-harmonics must be at least 1 (sin/cos of the azimuth itself)") }
         options.configuration.setAzimuthHarmonics(azimuthHarmonics)
+        if cameraPerObject { options.configuration.setCameraFamilies(try ShapeLibrary.load().families.map(\.name)) }
         options.steps = steps
         options.seed = seed
         options.configuration.batchSize = batchSize

@@ -167,12 +167,33 @@ public final class BuiltInPriorModel {
         return Tensor.concatenate([z, Tensor(shape: [n, 6, s, s], scalars: maps)], axis: 1)
     }
 
+    /// The per-object camera numbers (BuiltInPriorConfiguration.cameraFamilies): sin/cos of the azimuth and
+    /// of twice it in the slot of the object `caption` names, zeros elsewhere.
+    static func objectCameraNumbers(_ camera: Camera, caption: String?, families: [String]) -> [Float] {
+        var numbers = [Float](repeating: 0, count: 4 * families.count)
+        guard let caption, let k = family(namedIn: caption, among: families) else { return numbers }
+        let a = camera.azimuth * .pi / 180
+        numbers.replaceSubrange((4 * k)..<(4 * k + 4), with: [sin(a), cos(a), sin(2 * a), cos(2 * a)])
+        return numbers
+    }
+
+    /// The object of `families` a caption names (whole words; the longest name when several match).
+    static func family(namedIn caption: String, among families: [String]) -> Int? {
+        let words = " " + PromptGrammar.words(caption).joined(separator: " ") + " "
+        return families.indices.filter { words.contains(" " + PromptGrammar.words(families[$0]).joined(separator: " ") + " ") }
+            .max { families[$0].count < families[$1].count }
+    }
+
     /// The class embedding's input [N, cameraNumberCount]: `cameraNumbers` of each image's (first) view,
-    /// zeros where the camera is dropped.
+    /// then its per-object numbers (from the caption, when kept), zeros where the camera is dropped.
     func classLabels(_ conditions: PriorConditions) -> Tensor {
         let count = configuration.cameraNumberCount, harmonics = configuration.azimuthHarmonics ?? 1
-        return Tensor(shape: [conditions.captions.count, count], scalars: conditions.captions.indices.flatMap { i in
-            conditions.keepCamera[i] ? Self.cameraNumbers(conditions.views(of: i).first!, harmonics: harmonics) : [Float](repeating: 0, count: count)
+        return Tensor(shape: [conditions.captions.count, count], scalars: conditions.captions.indices.flatMap { i -> [Float] in
+            guard conditions.keepCamera[i] else { return [Float](repeating: 0, count: count) }
+            let camera = conditions.views(of: i).first!
+            guard let families = configuration.cameraFamilies else { return Self.cameraNumbers(camera, harmonics: harmonics) }
+            return Self.cameraNumbers(camera, harmonics: harmonics)
+                + Self.objectCameraNumbers(camera, caption: conditions.keepText[i] ? conditions.captions[i] : nil, families: families)
         })
     }
 }

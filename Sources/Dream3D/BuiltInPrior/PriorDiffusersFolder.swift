@@ -51,10 +51,14 @@ public struct BuiltInPriorExtras: Codable, Sendable, Equatable {
             + (configuration.pluckerInput ? ["ray_direction_x", "ray_direction_y", "ray_direction_z", "ray_moment_x", "ray_moment_y", "ray_moment_z"] : [])
         classLabels = ["sin(azimuth)", "cos(azimuth)", "sin(elevation)", "cos(elevation)", "distance", "fovy_radians"]
             + (1..<(configuration.azimuthHarmonics ?? 1)).flatMap { k in ["sin(\(k + 1)·azimuth)", "cos(\(k + 1)·azimuth)"] }
+            + (configuration.cameraFamilies ?? []).flatMap { name in
+                ["sin(azimuth)", "cos(azimuth)", "sin(2·azimuth)", "cos(2·azimuth)"].map { "\(name): \($0)" }
+            }
         camera = """
             orbit camera looking at the origin, z up: eye = distance·(cos e cos a, cos e sin a, sin e); \
             rays through pixel centres, rows from the top; ray moment = eye × unit direction (world units); \
-            a dropped camera is all zeros in both the ray channels and class_labels
+            a dropped camera is all zeros in both the ray channels and class_labels; labels "<object>: …" are \
+            zeros unless the caption (kept, not dropped) names that object as whole words
             """
         imageRange = "[-1, 1] (2·rgb − 1, and 2·opacity − 1 for an opacity channel), NCHW; the U-Net's output has the image's channels"
         tokenizer = """
@@ -95,7 +99,11 @@ public func loadBuiltInPrior(diffusersFolder folder: URL) throws -> BuiltInPrior
     configuration.tiledViews = extras.tiledViews
     configuration.pluckerInput = extras.pluckerInput
     configuration.opacityChannel = extras.unetInputChannels.contains("opacity") ? true : nil
-    configuration.setAzimuthHarmonics((extras.classLabels.count - 4) / 2)
+    let objectLabels = extras.classLabels.filter { $0.contains(": ") }
+    var objects: [String] = []
+    for label in objectLabels { let name = String(label.prefix { $0 != ":" }); if objects.last != name { objects.append(name) } }
+    configuration.setAzimuthHarmonics((extras.classLabels.count - objectLabels.count - 4) / 2)
+    configuration.setCameraFamilies(objects)
     guard extras.sameLayout(as: BuiltInPriorExtras(configuration, trainingStep: 0)) else {
         throw PriorFolderError.unreadable(path: extrasURL.path, problem: "its input layout is not the one this dream3d builds")
     }
