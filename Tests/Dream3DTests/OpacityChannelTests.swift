@@ -112,6 +112,31 @@ func tinyOpacityPriorTrainer(seed: UInt64) throws -> PriorTrainer {
         #expect(withOpacity < 0.03 && withOpacity < 0.3 * rgbOnly, "opacity error \(withOpacity) with the opacity channel, \(rgbOnly) without")
     }
 
+    /// The camera sensitivity of one channel is the plain ε error over that channel's plane only: here the
+    /// true camera's error on the opacity plane, recomputed from the same held-out renders and noise.
+    @Test func cameraSensitivityOfTheOpacityChannelAlone() throws {
+        let trainer = try tinyOpacityPriorTrainer(seed: 6)
+        trainer.trainStep()
+        let model = trainer.model, count = 2, t = 600, plane = 16 * 16
+        let opacity = conditionSensitivity(model, dataset: trainer.dataset, count: count, timesteps: [t], channels: 3..<4)
+        let all = conditionSensitivity(model, dataset: trainer.dataset, count: count, timesteps: [t])
+        let examples = trainer.dataset.render(heldOutSetups(trainer.dataset, count: count))
+        var generator = SeededGenerator(seed: 0).split("camera sensitivity")
+        let noise = generator.normals(count * 4 * plane)
+        let z = Tensor(shape: [count, 4, 16, 16], scalars: model.noisedImages(model.configuration.images(examples), timesteps: [t, t], noise: noise))
+        let conditions = PriorConditions(captions: examples.map(\.caption), cameras: examples.map { $0.camera.withSize(16) })
+        let predicted = withoutGrad { model.predictNoise(z, timesteps: [t, t], conditions: conditions) }.scalars
+        func error(_ indices: [Int]) -> Float {
+            Float(indices.map { Double(predicted[$0] - noise[$0]) * Double(predicted[$0] - noise[$0]) }.reduce(0, +) / Double(indices.count))
+        }
+        var opacityPlanes: [Int] = []
+        for i in 0..<count { opacityPlanes += Array((i * 4 * plane + 3 * plane)..<((i + 1) * 4 * plane)) }
+        let opacityError = error(opacityPlanes), allError = error(Array(0..<(count * 4 * plane)))
+        #expect(abs(opacity.unturned[0] - opacityError) <= 1e-5 * opacityError)
+        #expect(abs(all.unturned[0] - allError) <= 1e-5 * allError)
+        #expect(opacity.unturned[0] != all.unturned[0])
+    }
+
     /// SJC and VSD take an opacity prior as SDS does: its four-channel renders go through their scoring and,
     /// for VSD, through ε_ψ (a LoRA copy of the same U-Net) and its own training step.
     @Test func sjcAndVSDRunWithAnOpacityPrior() throws {
