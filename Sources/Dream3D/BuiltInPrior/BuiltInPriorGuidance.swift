@@ -1,7 +1,9 @@
 // BuiltInPriorGuidance.swift — the built-in prior as distillation's DiffusionPrior. Classifier-free
 // guidance drops the text but keeps the camera in the unconditional branch (DESIGN.md §9), so the
 // guided direction amplifies the prompt and never the viewpoint; the camera reaches both branches as
-// the render's own Plücker ray maps. A tiled prior judges 2×2 tiles of four renders (Trainer).
+// the render's own Plücker ray maps. Per-object camera numbers (cameraFamilies) go with the text, since
+// the object is the caption's: the guided direction carries how that object turns. A tiled prior judges
+// 2×2 tiles of four renders (Trainer).
 import Dream3DCore
 import Dream3DModels
 import Dream3DScene
