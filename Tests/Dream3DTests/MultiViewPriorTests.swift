@@ -14,9 +14,7 @@ import Dream3DShapes
 func tinyTiledPriorTrainer(seed: UInt64) throws -> PriorTrainer {
     var configuration = try tinyPriorConfiguration()
     configuration.tile()
-    let dataset = try priorDataset(for: configuration, seed: seed)
-    let model = try BuiltInPriorModel(configuration, vocabulary: PromptGrammar(library: dataset.library).vocabulary, seed: seed)
-    return PriorTrainer(model: model, dataset: dataset, seed: seed)
+    return try makePriorTrainer(configuration, seed: seed)
 }
 
 /// The analytic prior judging 2×2 tiles: each quarter denoised exactly toward its own view's reference.
