@@ -24,20 +24,23 @@ static int forcedPortable = 0;
 
 void d3d_hash_grid_force_portable(int portable) { forcedPortable = portable; }
 
-/// The 8 corner slots and weights of the point at p[0..<3].
-static inline void locate_point(const d3d_hash_grid_level *level, const float *p, uint32_t slots[8], float weights[8]) {
-    uint32_t cell[3];
-    float frac[3];
-    for (int a = 0; a < 3; a++) {
-        float v = p[a] > 0 ? p[a] : 0;                       // clamp to [0, 1]; NaN → 0
-        v = v < 1 ? v : 1;
-        float position = v * level->scale + 0.5f;
-        float lower = (float)(int32_t)position;              // truncation is floor: position ≥ 0.5
-        lower = lower < level->limit ? lower : level->limit;
-        frac[a] = position - lower;
-        cell[a] = (uint32_t)lower;
-    }
-    uint32_t x = cell[0], y = cell[1], z = cell[2], keys[4];
+/// Where coordinate v (clamped to [0, 1]; NaN → 0) falls in the level's grid along one axis: the lower
+/// corner of its cell and the fraction past it. Returns ∂fraction/∂v: the level's scale inside (0, 1),
+/// 0 where v is clamped.
+static inline float axis_position(const d3d_hash_grid_level *level, float v, uint32_t *cell, float *frac) {
+    float clamped = v > 0 ? v : 0;
+    clamped = clamped < 1 ? clamped : 1;
+    float position = clamped * level->scale + 0.5f;
+    float lower = (float)(int32_t)position;                  // truncation is floor: position ≥ 0.5
+    lower = lower < level->limit ? lower : level->limit;
+    *frac = position - lower;
+    *cell = (uint32_t)lower;
+    return v > 0 && v < 1 ? level->scale : 0;
+}
+
+/// The table slots of the 8 corners of the cell with lower corner (x, y, z), in corner order.
+static inline void corner_slots(const d3d_hash_grid_level *level, uint32_t x, uint32_t y, uint32_t z, uint32_t slots[8]) {
+    uint32_t keys[4];
     if (level->isDense) {
         uint32_t r = level->resolution, row = x + y * r + z * r * r;
         keys[0] = row; keys[1] = row + r; keys[2] = row + r * r; keys[3] = row + r + r * r;
@@ -45,11 +48,21 @@ static inline void locate_point(const d3d_hash_grid_level *level, const float *p
         uint32_t y0 = y * PRIME_Y, y1 = (y + 1) * PRIME_Y, z0 = z * PRIME_Z, z1 = (z + 1) * PRIME_Z;
         keys[0] = y0 ^ z0; keys[1] = y1 ^ z0; keys[2] = y0 ^ z1; keys[3] = y1 ^ z1;
     }
-    float wx0 = 1 - frac[0], wy0 = 1 - frac[1], wz0 = 1 - frac[2];
-    float yz[4] = { wy0 * wz0, frac[1] * wz0, wy0 * frac[2], frac[1] * frac[2] };
     for (int k = 0; k < 4; k++) {
         slots[2 * k] = level->isDense ? keys[k] : (x ^ keys[k]) & level->mask;
         slots[2 * k + 1] = level->isDense ? keys[k] + 1 : ((x + 1) ^ keys[k]) & level->mask;
+    }
+}
+
+/// The 8 corner slots and weights of the point at p[0..<3].
+static inline void locate_point(const d3d_hash_grid_level *level, const float *p, uint32_t slots[8], float weights[8]) {
+    uint32_t cell[3];
+    float frac[3];
+    for (int a = 0; a < 3; a++) axis_position(level, p[a], &cell[a], &frac[a]);
+    corner_slots(level, cell[0], cell[1], cell[2], slots);
+    float wx0 = 1 - frac[0], wy0 = 1 - frac[1], wz0 = 1 - frac[2];
+    float yz[4] = { wy0 * wz0, frac[1] * wz0, wy0 * frac[2], frac[1] * frac[2] };
+    for (int k = 0; k < 4; k++) {
         weights[2 * k] = wx0 * yz[k];
         weights[2 * k + 1] = frac[0] * yz[k];
     }
@@ -110,14 +123,96 @@ static void scatter_portable(const d3d_hash_grid_level *level, const float *xyz,
     }
 }
 
+/// The 8 corner slots of the point at p[0..<3] and the derivatives of the corner weights along each
+/// axis, ∂w_c/∂x_a (per unit of x ∈ [0, 1]): the weight's factor along a, 1 − f or f, becomes −s or +s.
+static inline void locate_point_derivatives(const d3d_hash_grid_level *level, const float *p, uint32_t slots[8], float derivatives[3][8]) {
+    uint32_t cell[3];
+    float frac[3], scale[3];
+    for (int a = 0; a < 3; a++) scale[a] = axis_position(level, p[a], &cell[a], &frac[a]);
+    corner_slots(level, cell[0], cell[1], cell[2], slots);
+    for (int c = 0; c < 8; c++) {
+        float factor[3], slope[3];
+        for (int a = 0; a < 3; a++) {
+            int upper = (c >> a) & 1;
+            factor[a] = upper ? frac[a] : 1 - frac[a];
+            slope[a] = upper ? scale[a] : -scale[a];
+        }
+        derivatives[0][c] = slope[0] * (factor[1] * factor[2]);
+        derivatives[1][c] = factor[0] * (slope[1] * factor[2]);
+        derivatives[2][c] = factor[0] * (factor[1] * slope[2]);
+    }
+}
+
+/// jacobian[a][f] = Σ_c ∂w_c/∂x_a · table[slot_c][f]: the level's two features differentiated along x, y, z.
+static inline void point_jacobian(const uint32_t slots[8], float derivatives[3][8], const float *table, float jacobian[3][2]) {
+    for (int a = 0; a < 3; a++) {
+        float j0 = 0, j1 = 0;
+        for (int c = 0; c < 8; c++) {
+            const float *entry = table + 2 * slots[c];
+            j0 += derivatives[a][c] * entry[0];
+            j1 += derivatives[a][c] * entry[1];
+        }
+        jacobian[a][0] = j0;
+        jacobian[a][1] = j1;
+    }
+}
+
+static void spatial_gradient_portable(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table,
+                                      const float *v, long vStride, float *jacobians, float *out) {
+    uint32_t slots[BLOCK][8];
+    float derivatives[BLOCK][3][8];
+    for (long first = 0; first < count; first += BLOCK) {
+        int n = count - first < BLOCK ? (int)(count - first) : BLOCK;
+        for (int b = 0; b < n; b++) {
+            locate_point_derivatives(level, xyz + 3 * (first + b), slots[b], derivatives[b]);
+            for (int c = 0; c < 8; c += 2) __builtin_prefetch(table + 2 * slots[b][c], 0, 3);
+        }
+        for (int b = 0; b < n; b++) {
+            long p = first + b;
+            float (*jacobian)[2] = (float (*)[2])(jacobians + 6 * p);
+            point_jacobian(slots[b], derivatives[b], table, jacobian);
+            const float *weights = v + p * vStride;
+            for (int a = 0; a < 3; a++) out[3 * p + a] = jacobian[a][0] * weights[0] + jacobian[a][1] * weights[1];
+        }
+    }
+}
+
+/// The backward of one point p of the spatial gradient, given its slots and weight derivatives.
+static inline void spatial_gradient_backward_point(long p, const uint32_t slots[8], float derivatives[3][8], const float *jacobians,
+                                                   const float *v, long vStride, const float *dOut, float *dv, float *grad) {
+    const float *g = dOut + 3 * p, *weights = v + p * vStride, *jacobian = jacobians + 6 * p;
+    for (int f = 0; f < 2; f++) dv[p * vStride + f] += g[0] * jacobian[f] + g[1] * jacobian[2 + f] + g[2] * jacobian[4 + f];
+    // ∂/∂table[slot_c][f] of Σ_a g_a Σ_f' v_f' jacobian[a][f'] is (Σ_a g_a ∂w_c/∂x_a) · v_f.
+    float cornerWeights[8];
+    for (int c = 0; c < 8; c++) cornerWeights[c] = g[0] * derivatives[0][c] + g[1] * derivatives[1][c] + g[2] * derivatives[2][c];
+    scatter_point(slots, cornerWeights, weights[0], weights[1], grad);
+}
+
+static void spatial_gradient_backward_portable(const d3d_hash_grid_level *level, const float *xyz, long count, const float *jacobians,
+                                               const float *v, long vStride, const float *dOut, float *dv, float *grad) {
+    uint32_t slots[BLOCK][8];
+    float derivatives[BLOCK][3][8];
+    for (long first = 0; first < count; first += BLOCK) {
+        int n = count - first < BLOCK ? (int)(count - first) : BLOCK;
+        for (int b = 0; b < n; b++) {
+            locate_point_derivatives(level, xyz + 3 * (first + b), slots[b], derivatives[b]);
+            for (int c = 0; c < 8; c += 2) __builtin_prefetch(grad + 2 * slots[b][c], 1, 3);
+        }
+        for (int b = 0; b < n; b++) spatial_gradient_backward_point(first + b, slots[b], derivatives[b], jacobians, v, vStride, dOut, dv, grad);
+    }
+}
+
 #if defined(__x86_64__) && defined(__linux__)
 #define VECTOR_TARGET __attribute__((target("avx2,avx512f")))
 
 /// Corners of eight consecutive points, one register per corner: slot[c] and weight[c], lane = point.
 typedef struct { __m256i slot[8]; __m256 weight[8]; } corners8;
 
-/// `locate_point` for the eight points at p[0 ..< 24], lane by lane the same operations.
-VECTOR_TARGET static inline void locate8(const d3d_hash_grid_level *level, const float *p, corners8 *corners) {
+/// Cells of eight points along each axis: lower corner, fraction and ∂fraction/∂x (`axis_position`).
+typedef struct { __m256i cell[3]; __m256 frac[3], slope[3]; } cells8;
+
+/// `axis_position` for the eight points at p[0 ..< 24], lane by lane the same operations.
+VECTOR_TARGET static inline void locate_cells8(const d3d_hash_grid_level *level, const float *p, cells8 *cells) {
     // x, y and z of the eight points out of p[0 ..< 24] by two-table permutes of p[0 ..< 16] and
     // p[8 ..< 24] (indices ≥ 16 pick from the second); three gathers cost several times more.
     const __m512 low = _mm512_loadu_ps(p), high = _mm512_loadu_ps(p + 8);
@@ -128,17 +223,21 @@ VECTOR_TARGET static inline void locate8(const d3d_hash_grid_level *level, const
     };
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1), half = _mm256_set1_ps(0.5f);
     const __m256 scale = _mm256_set1_ps(level->scale), limit = _mm256_set1_ps(level->limit);
-    __m256i cell[3];
-    __m256 frac[3];
     for (int a = 0; a < 3; a++) {
-        __m256 v = _mm512_castps512_ps256(_mm512_permutex2var_ps(low, axes[a], high));
-        v = _mm256_min_ps(_mm256_max_ps(v, zero), one);       // max(v, 0) is 0 for NaN, as v > 0 ? v : 0
+        __m256 raw = _mm512_castps512_ps256(_mm512_permutex2var_ps(low, axes[a], high));
+        __m256 v = _mm256_min_ps(_mm256_max_ps(raw, zero), one);   // max(v, 0) is 0 for NaN, as v > 0 ? v : 0
         __m256 position = _mm256_add_ps(_mm256_mul_ps(v, scale), half);
         __m256 lower = _mm256_min_ps(_mm256_cvtepi32_ps(_mm256_cvttps_epi32(position)), limit);
-        frac[a] = _mm256_sub_ps(position, lower);
-        cell[a] = _mm256_cvttps_epi32(lower);
+        cells->frac[a] = _mm256_sub_ps(position, lower);
+        cells->cell[a] = _mm256_cvttps_epi32(lower);
+        __m256 inside = _mm256_and_ps(_mm256_cmp_ps(raw, zero, _CMP_GT_OQ), _mm256_cmp_ps(raw, one, _CMP_LT_OQ));
+        cells->slope[a] = _mm256_and_ps(inside, scale);
     }
-    __m256i x = cell[0], y = cell[1], z = cell[2], keys[4];
+}
+
+/// `corner_slots` for eight cells.
+VECTOR_TARGET static inline void corner_slots8(const d3d_hash_grid_level *level, const cells8 *cells, __m256i slot[8]) {
+    __m256i x = cells->cell[0], y = cells->cell[1], z = cells->cell[2], keys[4];
     const __m256i ones = _mm256_set1_epi32(1);
     if (level->isDense) {
         __m256i r = _mm256_set1_epi32((int)level->resolution), rr = _mm256_mullo_epi32(r, r);
@@ -146,8 +245,8 @@ VECTOR_TARGET static inline void locate8(const d3d_hash_grid_level *level, const
         keys[0] = row; keys[1] = _mm256_add_epi32(row, r);
         keys[2] = _mm256_add_epi32(row, rr); keys[3] = _mm256_add_epi32(_mm256_add_epi32(row, r), rr);
         for (int k = 0; k < 4; k++) {
-            corners->slot[2 * k] = keys[k];
-            corners->slot[2 * k + 1] = _mm256_add_epi32(keys[k], ones);
+            slot[2 * k] = keys[k];
+            slot[2 * k + 1] = _mm256_add_epi32(keys[k], ones);
         }
     } else {
         __m256i py = _mm256_set1_epi32((int)PRIME_Y), pz = _mm256_set1_epi32((int)PRIME_Z), mask = _mm256_set1_epi32((int)level->mask);
@@ -157,15 +256,46 @@ VECTOR_TARGET static inline void locate8(const d3d_hash_grid_level *level, const
         keys[2] = _mm256_xor_si256(y0, z1); keys[3] = _mm256_xor_si256(y1, z1);
         __m256i x1 = _mm256_add_epi32(x, ones);
         for (int k = 0; k < 4; k++) {
-            corners->slot[2 * k] = _mm256_and_si256(_mm256_xor_si256(x, keys[k]), mask);
-            corners->slot[2 * k + 1] = _mm256_and_si256(_mm256_xor_si256(x1, keys[k]), mask);
+            slot[2 * k] = _mm256_and_si256(_mm256_xor_si256(x, keys[k]), mask);
+            slot[2 * k + 1] = _mm256_and_si256(_mm256_xor_si256(x1, keys[k]), mask);
         }
     }
+}
+
+/// `locate_point` for the eight points at p[0 ..< 24], lane by lane the same operations.
+VECTOR_TARGET static inline void locate8(const d3d_hash_grid_level *level, const float *p, corners8 *corners) {
+    cells8 cells;
+    locate_cells8(level, p, &cells);
+    corner_slots8(level, &cells, corners->slot);
+    const __m256 one = _mm256_set1_ps(1);
+    const __m256 *frac = cells.frac;
     __m256 wx0 = _mm256_sub_ps(one, frac[0]), wy0 = _mm256_sub_ps(one, frac[1]), wz0 = _mm256_sub_ps(one, frac[2]);
     __m256 yz[4] = { _mm256_mul_ps(wy0, wz0), _mm256_mul_ps(frac[1], wz0), _mm256_mul_ps(wy0, frac[2]), _mm256_mul_ps(frac[1], frac[2]) };
     for (int k = 0; k < 4; k++) {
         corners->weight[2 * k] = _mm256_mul_ps(wx0, yz[k]);
         corners->weight[2 * k + 1] = _mm256_mul_ps(frac[0], yz[k]);
+    }
+}
+
+/// Corner slots of eight points and the derivatives of their weights: derivative[a][c], lane = point.
+typedef struct { __m256i slot[8]; __m256 derivative[3][8]; } derivatives8;
+
+/// `locate_point_derivatives` for the eight points at p[0 ..< 24], lane by lane the same operations.
+VECTOR_TARGET static inline void locate8_derivatives(const d3d_hash_grid_level *level, const float *p, derivatives8 *out) {
+    cells8 cells;
+    locate_cells8(level, p, &cells);
+    corner_slots8(level, &cells, out->slot);
+    const __m256 one = _mm256_set1_ps(1), sign = _mm256_set1_ps(-0.0f);
+    for (int c = 0; c < 8; c++) {
+        __m256 factor[3], slope[3];
+        for (int a = 0; a < 3; a++) {
+            int upper = (c >> a) & 1;
+            factor[a] = upper ? cells.frac[a] : _mm256_sub_ps(one, cells.frac[a]);
+            slope[a] = upper ? cells.slope[a] : _mm256_xor_ps(cells.slope[a], sign);      // −s, as the portable negation
+        }
+        out->derivative[0][c] = _mm256_mul_ps(slope[0], _mm256_mul_ps(factor[1], factor[2]));
+        out->derivative[1][c] = _mm256_mul_ps(factor[0], _mm256_mul_ps(slope[1], factor[2]));
+        out->derivative[2][c] = _mm256_mul_ps(factor[0], _mm256_mul_ps(factor[1], slope[2]));
     }
 }
 
@@ -176,10 +306,10 @@ enum { LEAD = 4 };
 
 /// Prefetches the lines of a group's lower x-corners (the upper one is the next slot, same line but
 /// at a line's end).
-VECTOR_TARGET static inline void prefetch8(const corners8 *corners, const float *table, int forWriting) {
+VECTOR_TARGET static inline void prefetch8(const __m256i slot[8], const float *table, int forWriting) {
     _Alignas(32) uint32_t slots[8];
     for (int c = 0; c < 8; c += 2) {
-        _mm256_store_si256((__m256i *)slots, corners->slot[c]);
+        _mm256_store_si256((__m256i *)slots, slot[c]);
         for (int lane = 0; lane < 8; lane++) {
             if (forWriting) __builtin_prefetch(table + 2 * slots[lane], 1, 3); else __builtin_prefetch(table + 2 * slots[lane], 0, 3);
         }
@@ -195,13 +325,13 @@ VECTOR_TARGET static void encode_avx512(const d3d_hash_grid_level *level, const 
     corners8 ahead[LEAD];
     for (long g = 0; g < groups && g < LEAD; g++) {
         locate8(level, xyz + 24 * g, &ahead[g]);
-        prefetch8(&ahead[g], table, 0);
+        prefetch8(ahead[g].slot, table, 0);
     }
     for (long g = 0; g < groups; g++) {
         corners8 corners = ahead[g % LEAD];
         if (g + LEAD < groups) {
             locate8(level, xyz + 24 * (g + LEAD), &ahead[g % LEAD]);
-            prefetch8(&ahead[g % LEAD], table, 0);
+            prefetch8(ahead[g % LEAD].slot, table, 0);
         }
         __m512 sum = _mm512_setzero_ps();
         for (int c = 0; c < 8; c++) {
@@ -236,7 +366,7 @@ VECTOR_TARGET static void scatter_avx512(const d3d_hash_grid_level *level, const
         if (g < groups) {                                    // into the entries just freed
             corners8 corners;
             locate8(level, xyz + 24 * g, &corners);
-            prefetch8(&corners, grad, 1);
+            prefetch8(corners.slot, grad, 1);
             for (int c = 0; c < 8; c++) {
                 _mm256_store_si256((__m256i *)slots[g % LEAD][c], corners.slot[c]);
                 _mm256_store_ps(weights[g % LEAD][c], corners.weight[c]);
@@ -245,6 +375,81 @@ VECTOR_TARGET static void scatter_avx512(const d3d_hash_grid_level *level, const
     }
     long p = 8 * groups;
     if (p < count) scatter_portable(level, xyz + 3 * p, count - p, dy + p * dyStride, dyStride, grad);
+}
+
+/// `spatial_gradient_portable` eight points per step, as `encode_avx512`: each corner's entries in one
+/// gather, times the weight derivative along each axis spread to both features.
+VECTOR_TARGET static void spatial_gradient_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table,
+                                                  const float *v, long vStride, float *jacobians, float *out) {
+    const __m512i spread = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    long groups = count / 8;
+    derivatives8 ahead[LEAD];
+    for (long g = 0; g < groups && g < LEAD; g++) {
+        locate8_derivatives(level, xyz + 24 * g, &ahead[g]);
+        prefetch8(ahead[g].slot, table, 0);
+    }
+    for (long g = 0; g < groups; g++) {
+        derivatives8 corners = ahead[g % LEAD];
+        if (g + LEAD < groups) {
+            locate8_derivatives(level, xyz + 24 * (g + LEAD), &ahead[g % LEAD]);
+            prefetch8(ahead[g % LEAD].slot, table, 0);
+        }
+        __m512 sum[3] = { _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps() };
+        for (int c = 0; c < 8; c++) {
+            __m512 entries = _mm512_castpd_ps(_mm512_i32gather_pd(corners.slot[c], (const double *)table, 8));
+            for (int a = 0; a < 3; a++) {
+                __m512 weights = _mm512_permutexvar_ps(spread, _mm512_castps256_ps512(corners.derivative[a][c]));
+                sum[a] = _mm512_add_ps(sum[a], _mm512_mul_ps(weights, entries));
+            }
+        }
+        _Alignas(64) float jacobian[3][16];                  // [axis][2·lane + feature]
+        for (int a = 0; a < 3; a++) _mm512_store_ps(jacobian[a], sum[a]);
+        for (int lane = 0; lane < 8; lane++) {
+            long p = 8 * g + lane;
+            const float *weights = v + p * vStride;
+            for (int a = 0; a < 3; a++) {
+                float j0 = jacobian[a][2 * lane], j1 = jacobian[a][2 * lane + 1];
+                jacobians[6 * p + 2 * a] = j0;
+                jacobians[6 * p + 2 * a + 1] = j1;
+                out[3 * p + a] = j0 * weights[0] + j1 * weights[1];
+            }
+        }
+    }
+    long p = 8 * groups;
+    if (p < count) spatial_gradient_portable(level, xyz + 3 * p, count - p, table, v + p * vStride, vStride, jacobians + 6 * p, out + 3 * p);
+}
+
+/// `spatial_gradient_backward_portable` with the corners found eight points at a time, LEAD groups
+/// ahead, as `scatter_avx512`.
+VECTOR_TARGET static void spatial_gradient_backward_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *jacobians,
+                                                           const float *v, long vStride, const float *dOut, float *dv, float *grad) {
+    _Alignas(32) uint32_t slots[LEAD][8][8];                 // [group % LEAD][corner][lane]
+    _Alignas(32) float derivatives[LEAD][3][8][8];           // [group % LEAD][axis][corner][lane]
+    long groups = count / 8;
+    for (long g = 0; g < groups + LEAD; g++) {
+        long done = g - LEAD;
+        for (int lane = 0; done >= 0 && lane < 8; lane++) {
+            uint32_t pointSlots[8];
+            float pointDerivatives[3][8];
+            for (int c = 0; c < 8; c++) {
+                pointSlots[c] = slots[done % LEAD][c][lane];
+                for (int a = 0; a < 3; a++) pointDerivatives[a][c] = derivatives[done % LEAD][a][c][lane];
+            }
+            spatial_gradient_backward_point(8 * done + lane, pointSlots, pointDerivatives, jacobians, v, vStride, dOut, dv, grad);
+        }
+        if (g < groups) {
+            derivatives8 corners;
+            locate8_derivatives(level, xyz + 24 * g, &corners);
+            prefetch8(corners.slot, grad, 1);
+            for (int c = 0; c < 8; c++) {
+                _mm256_store_si256((__m256i *)slots[g % LEAD][c], corners.slot[c]);
+                for (int a = 0; a < 3; a++) _mm256_store_ps(derivatives[g % LEAD][a][c], corners.derivative[a][c]);
+            }
+        }
+    }
+    long p = 8 * groups;
+    if (p < count) spatial_gradient_backward_portable(level, xyz + 3 * p, count - p, jacobians + 6 * p, v + p * vStride, vStride,
+                                                      dOut + 3 * p, dv + p * vStride, grad);
 }
 
 static int hasAVX512(void) { return !forcedPortable && __builtin_cpu_supports("avx512f"); }
@@ -264,4 +469,20 @@ void d3d_hash_grid_scatter(d3d_hash_grid_level level, const float *xyz, long cou
     if (hasAVX512()) { scatter_avx512(&level, xyz, count, dy, dyStride, grad); return; }
 #endif
     scatter_portable(&level, xyz, count, dy, dyStride, grad);
+}
+
+void d3d_hash_grid_spatial_gradient(d3d_hash_grid_level level, const float *xyz, long count, const float *table,
+                                    const float *v, long vStride, float *jacobians, float *out) {
+#if defined(__x86_64__) && defined(__linux__)
+    if (hasAVX512()) { spatial_gradient_avx512(&level, xyz, count, table, v, vStride, jacobians, out); return; }
+#endif
+    spatial_gradient_portable(&level, xyz, count, table, v, vStride, jacobians, out);
+}
+
+void d3d_hash_grid_spatial_gradient_backward(d3d_hash_grid_level level, const float *xyz, long count, const float *jacobians,
+                                             const float *v, long vStride, const float *dOut, float *dv, float *grad) {
+#if defined(__x86_64__) && defined(__linux__)
+    if (hasAVX512()) { spatial_gradient_backward_avx512(&level, xyz, count, jacobians, v, vStride, dOut, dv, grad); return; }
+#endif
+    spatial_gradient_backward_portable(&level, xyz, count, jacobians, v, vStride, dOut, dv, grad);
 }

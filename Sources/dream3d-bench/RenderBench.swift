@@ -1,18 +1,23 @@
 // RenderBench.swift — one 64×64 render of the default field (threestudio's implicit-volume settings,
 // 128 steps across the box, occupancy grid, early termination) from a DreamFusion random camera,
-// shaded (lambertian, so normals are evaluated) and unshaded. Target (issue 3): forward+backward ≤ 40 ms.
+// unshaded and shaded (lambertian, so normals are evaluated: by finite differences, the default, and
+// analytically). Target (issue 3): forward+backward ≤ 40 ms.
 import Dream3DCore
 import Dream3DScene
 
 func benchRender() {
-    var generator = SeededGenerator(seed: 3)
-    let field = NeRFField(generator: &generator)
-    let renderer = VolumeRenderer(field: field)
-    renderer.updateOccupancy(using: &generator)
-    let camera = CameraSampler().sample(using: &generator)
-    let lighting = Lighting.random(around: camera, using: &generator)
-    let background = Background.solid(SIMD3(0.5, 0.5, 0.5))
-    for shading in [ShadingMode.albedo, .lambertian] {
+    let cases: [(ShadingMode, NormalEstimate)] = [(.albedo, .finiteDifference), (.lambertian, .finiteDifference), (.lambertian, .analytic)]
+    for (shading, normals) in cases {
+        var generator = SeededGenerator(seed: 3)
+        var configuration = NeRFFieldConfiguration()
+        configuration.normals = normals
+        let field = NeRFField(configuration, generator: &generator)
+        let renderer = VolumeRenderer(field: field)
+        renderer.updateOccupancy(using: &generator)
+        let camera = CameraSampler().sample(using: &generator)
+        let lighting = Lighting.random(around: camera, using: &generator)
+        let background = Background.solid(SIMD3(0.5, 0.5, 0.5))
+        let name = shading == .albedo ? shading.rawValue : "\(shading.rawValue), \(normals.rawValue) normals"
         var samples = (marched: 0, evaluated: 0)
         let (forward, forwardCPU) = bestTimes {
             var g = generator
@@ -25,8 +30,8 @@ func benchRender() {
             field.parameters.forEach { $0.tensor.zeroGrad() }
             renderer.render(camera, shading: shading, lighting: lighting, background: background, using: &g).image.backward(seed: seed)
         }
-        report("render 64² \(shading.rawValue) forward (\(samples.evaluated) of \(samples.marched) samples)",
+        report("render 64² \(name) forward (\(samples.evaluated) of \(samples.marched) samples)",
                String(format: "%.1f ms", forward * 1e3), ratio: forward / 0.040, to: "40 ms", cpu: forwardCPU)
-        report("render 64² \(shading.rawValue) forward+backward", String(format: "%.1f ms", both * 1e3), ratio: both / 0.040, to: "budget 40 ms", cpu: bothCPU)
+        report("render 64² \(name) forward+backward", String(format: "%.1f ms", both * 1e3), ratio: both / 0.040, to: "budget 40 ms", cpu: bothCPU)
     }
 }

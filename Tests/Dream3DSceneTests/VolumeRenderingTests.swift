@@ -6,9 +6,10 @@ import Dream3DCore
 @testable import Dream3DScene
 
 /// A field small enough for finite differences: 4 levels (2 dense, 2 hashed), width 16.
-func smallField(seed: UInt64, normalStep: Float = 0.01) -> NeRFField {
+func smallField(seed: UInt64, normalStep: Float = 0.01, normals: NormalEstimate = .finiteDifference) -> NeRFField {
     var configuration = NeRFFieldConfiguration()
     configuration.normalStep = normalStep
+    configuration.normals = normals
     configuration.encoding.levels = 4
     configuration.encoding.log2TableSize = 8
     configuration.encoding.baseResolution = 3

@@ -30,6 +30,19 @@ void d3d_hash_grid_encode(d3d_hash_grid_level level, const float *xyz, long coun
 /// order and corners in order (a deterministic sum). `grad` is the level's first entry.
 void d3d_hash_grid_scatter(d3d_hash_grid_level level, const float *xyz, long count, const float *dy, long dyStride, float *grad);
 
-/// Makes both kernels take the portable scalar path even where AVX-512 is available (tests compare
+/// The spatial gradient of a linear read-out of the level's features: out[3p + a] = Σ_f v[p·vStride + f] ·
+/// ∂feature_f/∂x_a at point p, the derivative of the trilinear interpolation inside the point's cell
+/// (0 along an axis where the point is clamped). Each point's Jacobian ∂feature_f/∂x_a goes to
+/// jacobians[6p + 2a + f] for the backward.
+void d3d_hash_grid_spatial_gradient(d3d_hash_grid_level level, const float *xyz, long count, const float *table,
+                                    const float *v, long vStride, float *jacobians, float *out);
+
+/// The backward of `d3d_hash_grid_spatial_gradient` for upstream gradients dOut[3p + a], given the
+/// Jacobians it wrote: adds Σ_a dOut_a·∂feature_f/∂x_a to dv[p·vStride + f] and scatters
+/// (Σ_a dOut_a·∂w_c/∂x_a)·v_f into grad[2·slot_c + f], points and corners in order (a deterministic sum).
+void d3d_hash_grid_spatial_gradient_backward(d3d_hash_grid_level level, const float *xyz, long count, const float *jacobians,
+                                             const float *v, long vStride, const float *dOut, float *dv, float *grad);
+
+/// Makes every kernel take the portable scalar path even where AVX-512 is available (tests compare
 /// the two paths); 0 restores the automatic choice.
 void d3d_hash_grid_force_portable(int portable);

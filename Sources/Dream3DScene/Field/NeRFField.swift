@@ -3,15 +3,26 @@
 //
 //   density σ(x) = softplus(MLP_σ(enc(x)) + blob(x)),  blob(x) = 10·(1 − |x| / 0.5)   ("blob_magic3d")
 //   albedo  a(x) = sigmoid(MLP_a(enc(x)))
-//   normal  n(x) = −∇σ / |∇σ| by forward differences with step 0.01
+//   normal  n(x) = −∇σ / |∇σ| by forward differences with step 0.01, or analytically
 //
 // The blob makes optimisation start from a centred ball instead of empty space. Normals by finite
 // differences stay on the tape, so shading gradients reach the geometry without second derivatives.
 // threestudio's "finite_difference" normals take central differences (six extra lookups); forward
 // differences reuse the density already computed at x and need three, which nearly halves the
 // encoding work of a shaded render (the hash grid is the largest cost of an SDS step), for an O(h)
-// error that is far below what 32²–64² shading can show.
+// error that is far below what 32²–64² shading can show. Analytic normals (threestudio's "analytic")
+// read the exact gradient of the density network through the encoding in one pass instead
+// (HashGridSpatialGradient.swift): no offset lookups at all, but the gradient of the finest levels
+// inside their cells, not smoothed over 0.01.
 import Dream3DCore
+
+/// How the field's normals are estimated.
+public enum NormalEstimate: String, Codable, Sendable, CaseIterable {
+    /// Forward differences of σ with step `normalStep`: three more density evaluations per sample.
+    case finiteDifference
+    /// The exact ∇σ through the MLP and the hash encoding: one extra pass over the samples' corners.
+    case analytic
+}
 
 /// The field's shape; defaults are threestudio's implicit-volume.
 public struct NeRFFieldConfiguration: Codable, Sendable, Equatable {
@@ -23,6 +34,7 @@ public struct NeRFFieldConfiguration: Codable, Sendable, Equatable {
     public var blobScale: Float = 10
     public var blobRadius: Float = 0.5
     public var normalStep: Float = 0.01
+    public var normals = NormalEstimate.finiteDifference
     public init() {}
 }
 
@@ -59,19 +71,27 @@ public final class NeRFField {
 
     /// Density, albedo and (optionally) normals at world points [P, 3] (flat, x y z per point).
     public func callAsFunction(_ points: [Float], normals: Bool = false) -> FieldSamples {
-        samples(points, features: encoding(normalized(points)), normals: normals)
+        let positions = normalized(points)
+        return samples(points, positions: positions, features: encoding(positions), normals: normals)
     }
 
     /// As `callAsFunction`, for points whose encoding `encoded` was taken earlier by
     /// `densityWithoutGrad`: the same values and gradients, without encoding the points again.
     func callAsFunction(_ points: [Float], encoded: [Float], normals: Bool) -> FieldSamples {
-        samples(points, features: encoding.recorded(normalized(points), features: encoded), normals: normals)
+        let positions = normalized(points)
+        return samples(points, positions: positions, features: encoding.recorded(positions, features: encoded), normals: normals)
     }
 
-    private func samples(_ points: [Float], features: Tensor, normals: Bool) -> FieldSamples {
+    private func samples(_ points: [Float], positions: Tensor, features: Tensor, normals: Bool) -> FieldSamples {
         let density = activatedDensity(densityNetwork(features).reshaped([points.count / 3]), points: points)
         let albedo = featureNetwork(features).sigmoid()
-        return FieldSamples(density: density, albedo: albedo, normals: normals ? self.normals(points, density: density) : nil)
+        guard normals else { return FieldSamples(density: density, albedo: albedo, normals: nil) }
+        switch configuration.normals {
+        case .finiteDifference:
+            return FieldSamples(density: density, albedo: albedo, normals: self.normals(points, density: density))
+        case .analytic:
+            return FieldSamples(density: density, albedo: albedo, normals: analyticNormals(points, positions: positions, features: features))
+        }
     }
 
     /// Densities [P] only (the occupancy grid, pruning passes, mesh export).
@@ -102,6 +122,25 @@ public final class NeRFField {
         let d = self.density(offset).reshaped([3, count]).permuted([1, 0])
         // −∇σ (the 1/h factor cancels in the normalisation), normalised with a floor against 0/0.
         let gradient = d - density.reshaped([count, 1])
+        let length = (gradient.square().sum(axes: [1], keepDims: true) + 1e-20).sqrt()
+        return -gradient / length
+    }
+
+    /// −∇σ/|∇σ| exactly: σ = softplus(raw + blob) and softplus′ > 0, so ∇σ points along ∇raw + ∇blob.
+    /// ∇raw is the density network's input gradient read through the encoding's spatial derivative
+    /// (times 1/(2·radius), the normalisation's slope); ∇blob = −(scale/radius)·x/|x| is constant.
+    func analyticNormals(_ points: [Float], positions: Tensor, features: Tensor) -> Tensor {
+        let count = points.count / 3, c = configuration
+        let raw = encoding.spatialGradient(positions, along: densityNetwork.inputGradient(features)) * (1 / (2 * c.radius))
+        var blob = zeroedStorage(3 * count)
+        for p in 0..<count {
+            let x = points[3 * p], y = points[3 * p + 1], z = points[3 * p + 2]
+            let length = (x * x + y * y + z * z).squareRoot()
+            guard length > 0 else { continue }
+            let slope = -c.blobScale / (c.blobRadius * length)
+            blob[3 * p] = slope * x; blob[3 * p + 1] = slope * y; blob[3 * p + 2] = slope * z
+        }
+        let gradient = raw + Tensor(shape: [count, 3], scalars: blob)
         let length = (gradient.square().sum(axes: [1], keepDims: true) + 1e-20).sqrt()
         return -gradient / length
     }

@@ -27,4 +27,40 @@ public final class VanillaMLP {
         }
         return h
     }
+
+    /// ∂output/∂input for a network with one output: x [N, inputs] → [N, inputs], on the tape (the
+    /// backward pass written forward: vᵢ = (vᵢ₊₁ ⊙ relu′(hᵢ))·Wᵢ). ReLU's derivative is a 0/1 mask,
+    /// constant almost everywhere, so differentiating this through the weights needs no other terms.
+    public func inputGradient(_ x: Tensor) -> Tensor {
+        precondition(weights.last!.shape[0] == 1, "inputGradient needs a network with one output")
+        var masks: [[Float]] = []
+        withoutGrad {
+            var h = x
+            for w in weights.dropLast() {
+                h = Tensor.linear(h, weight: w, bias: nil)
+                masks.append(h.scalars.map { $0 > 0 ? 1 : 0 })
+                h = h.relu()
+            }
+        }
+        var v = weights.last!
+        for i in (0..<(weights.count - 1)).reversed() {
+            v = Tensor.matmul(masked(v, masks[i], rows: x.shape[0]), weights[i])
+        }
+        return v
+    }
+
+    /// out[n, k] = mask[n·K + k] · v[n, k] (v [N, K], or [1, K] for every row).
+    private func masked(_ v: Tensor, _ mask: [Float], rows: Int) -> Tensor {
+        let width = v.shape[1], shared = v.shape[0] == 1
+        var out = zeroedStorage(rows * width)
+        v.scalars.withUnsafeBufferPointer { v in
+            for n in 0..<rows { for k in 0..<width { out[n * width + k] = mask[n * width + k] * v[shared ? k : n * width + k] } }
+        }
+        return Tensor.record(Tensor(shape: [rows, width], scalars: out), inputs: [v]) { y in
+            let dy = y.gradScalars
+            v.gradScalars.withUnsafeMutableBufferPointer { dv in
+                for n in 0..<rows { for k in 0..<width { dv[shared ? k : n * width + k] += mask[n * width + k] * dy[n * width + k] } }
+            }
+        }
+    }
 }

@@ -1,0 +1,147 @@
+// Analytic normals: the encoding's spatial derivative and the MLP's input gradient against finite
+// differences of the functions they differentiate, their own gradients against finite differences, and
+// the field's analytic normals against central differences of σ.
+import Testing
+import CIntrinsics
+import Dream3DCore
+@testable import Dream3DScene
+
+@Suite struct AnalyticNormalsTests {
+    /// 4 levels from resolution 3, doubling, tables of 2^8 (levels 0–1 dense, 2–3 hashed), random tables.
+    func smallEncoding(seed: UInt64) -> HashGridEncoding {
+        var c = HashGridConfiguration()
+        c.levels = 4
+        c.log2TableSize = 8
+        c.baseResolution = 3
+        c.perLevelScale = 2
+        var generator = SeededGenerator(seed: seed)
+        let encoding = HashGridEncoding(c, generator: &generator)
+        for i in encoding.params.scalars.indices { encoding.params.scalars[i] = generator.uniform(in: -1...1) }
+        return encoding
+    }
+
+    /// Whether x ± h (normalised coordinates) stays in x's cell on every level along every axis: the
+    /// encoding is trilinear there, so a central difference measures the in-cell derivative.
+    func staysInItsCells(_ encoding: HashGridEncoding, _ x: [Float], _ h: Float) -> Bool {
+        encoding.levels.allSatisfy { level in
+            x.allSatisfy { v in ((v - h) * level.scale + 0.5).rounded(.down) == ((v + h) * level.scale + 0.5).rounded(.down) }
+        }
+    }
+
+    @Test func spatialGradientIsTheEncodingsDerivative() {
+        let encoding = smallEncoding(seed: 1)
+        var generator = SeededGenerator(seed: 2)
+        let count = 60, width = encoding.configuration.outputDimension, h: Float = 1e-3
+        let points = generator.uniforms(3 * count, in: 0.02...0.98), v = generator.uniforms(count * width, in: -1...1)
+        let gradient = withoutGrad { encoding.spatialGradient(Tensor(shape: [count, 3], scalars: points), along: Tensor(shape: [count, width], scalars: v)) }
+        var checked = 0
+        for p in 0..<count where staysInItsCells(encoding, Array(points[(3 * p)..<(3 * p + 3)]), h) {
+            for a in 0..<3 {
+                func readOut(_ d: Float) -> Double {
+                    var x = Array(points[(3 * p)..<(3 * p + 3)])
+                    x[a] += d
+                    let features = withoutGrad { encoding(Tensor(shape: [1, 3], scalars: x)) }.scalars
+                    return (0..<width).reduce(0) { $0 + Double(features[$1]) * Double(v[p * width + $1]) }
+                }
+                let numeric = (readOut(h) - readOut(-h)) / Double(2 * h)
+                #expect(abs(Double(gradient.scalars[3 * p + a]) - numeric) < 2e-3 * max(1, abs(numeric)),
+                        "point \(p) axis \(a): \(gradient.scalars[3 * p + a]) vs finite difference \(numeric)")
+            }
+            checked += 1
+        }
+        #expect(checked > 20, "only \(checked) points stayed in their cells")
+        // A clamped coordinate has no derivative along its axis.
+        let outside = withoutGrad { encoding.spatialGradient(Tensor(shape: [1, 3], scalars: [1.5, 0.3, -0.2]), along: Tensor(shape: [1, width], scalars: Array(v.prefix(width)))) }
+        #expect(outside.scalars[0] == 0 && outside.scalars[2] == 0 && outside.scalars[1] != 0)
+    }
+
+    @Test func spatialGradientGradients() {
+        // Linear in the table and in v: central differences are exact up to rounding.
+        let encoding = smallEncoding(seed: 3)
+        var generator = SeededGenerator(seed: 4)
+        let count = 30, width = encoding.configuration.outputDimension
+        let positions = Tensor(shape: [count, 3], scalars: generator.uniforms(3 * count))
+        let v = Tensor(shape: [count, width], scalars: generator.uniforms(count * width, in: -1...1), requiresGrad: true)
+        expectGradientsMatchFiniteDifferences(encoding.params, eps: 0.5) { encoding.spatialGradient(positions, along: v) }
+        expectGradientsMatchFiniteDifferences(v, eps: 0.5) { encoding.spatialGradient(positions, along: v) }
+    }
+
+    @Test func vectorAndPortableSpatialGradientsAgreeBitForBit() {
+        // As the encoding's kernels (HashGridEncodingTests): the AVX-512 and scalar paths do the same
+        // operations in the same order.
+        func run(portable: Bool) -> [Float] {
+            d3d_hash_grid_force_portable(portable ? 1 : 0)
+            defer { d3d_hash_grid_force_portable(0) }
+            let encoding = smallEncoding(seed: 10)
+            var generator = SeededGenerator(seed: 11)
+            let count = 1001, width = encoding.configuration.outputDimension
+            let positions = Tensor(shape: [count, 3], scalars: generator.uniforms(3 * count, in: -0.1...1.1))
+            let v = Tensor(shape: [count, width], scalars: generator.uniforms(count * width, in: -1...1), requiresGrad: true)
+            let y = encoding.spatialGradient(positions, along: v)
+            y.backward(seed: generator.normals(y.count))
+            return y.scalars + encoding.params.gradScalars + v.gradScalars
+        }
+        let portable = run(portable: true), vector = run(portable: false)
+        #expect(portable.count == vector.count && zip(portable, vector).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
+
+    @Test func inputGradientIsTheNetworksDerivative() {
+        var generator = SeededGenerator(seed: 5)
+        let mlp = VanillaMLP(name: "m", inputs: 6, outputs: 1, hiddenWidth: 16, hiddenLayers: 2, generator: &generator)
+        let rows = 10, x = generator.uniforms(rows * 6, in: -1...1), h: Float = 1e-3
+        let gradient = withoutGrad { mlp.inputGradient(Tensor(shape: [rows, 6], scalars: x)) }
+        for i in 0..<(rows * 6) {
+            func output(_ d: Float) -> Double {
+                var nudged = x
+                nudged[i] += d
+                return Double(withoutGrad { mlp(Tensor(shape: [rows, 6], scalars: nudged)) }.scalars[i / 6])
+            }
+            let numeric = (output(h) - output(-h)) / Double(2 * h)
+            #expect(abs(Double(gradient.scalars[i]) - numeric) < 2e-3 * max(1, abs(numeric)), "[\(i)]: \(gradient.scalars[i]) vs \(numeric)")
+        }
+        // Its own gradient reaches every layer's weights (ReLU masks held: no kink within ±ε here).
+        let input = Tensor(shape: [rows, 6], scalars: x)
+        for w in mlp.weights { expectGradientsMatchFiniteDifferences(w, eps: 1e-3, tolerance: 5e-3) { mlp.inputGradient(input) } }
+    }
+
+    @Test func analyticNormalsAreTheDensityGradient() {
+        let field = smallField(seed: 6, normals: .analytic)
+        var generator = SeededGenerator(seed: 7)
+        let count = 60, h: Float = 2e-4
+        let points = generator.uniforms(3 * count, in: -0.8...0.8)
+        let normals = withoutGrad { field(points, normals: true).normals! }
+        var checked = 0
+        for p in 0..<count {
+            let x = Array(points[(3 * p)..<(3 * p + 3)])
+            guard staysInItsCells(field.encoding, x.map { ($0 + 1) / 2 }, h / 2) else { continue }
+            var numeric = SIMD3<Double>()
+            for a in 0..<3 {
+                var plus = x, minus = x
+                plus[a] += h; minus[a] -= h
+                let sigma = withoutGrad { field.density(plus + minus) }.scalars
+                numeric[a] = -(Double(sigma[0]) - Double(sigma[1])) / Double(2 * h)
+            }
+            numeric /= (numeric * numeric).sum().squareRoot()
+            for a in 0..<3 {
+                #expect(abs(Double(normals.scalars[3 * p + a]) - numeric[a]) < 1e-2, "point \(p): \(normals.scalars[(3 * p)..<(3 * p + 3)]) vs \(numeric)")
+            }
+            checked += 1
+        }
+        #expect(checked > 20, "only \(checked) points stayed in their cells")
+    }
+
+    @Test func analyticNormalGradients() {
+        let field = smallField(seed: 8, normals: .analytic)
+        var generator = SeededGenerator(seed: 9)
+        let points = generator.uniforms(3 * 12, in: -0.6...0.6)
+        let output = { field(points, normals: true).normals! }
+        for w in field.densityNetwork.weights {
+            expectGradientsMatchFiniteDifferences(w, eps: 1e-3, tolerance: 5e-3, of: output)
+        }
+        field.encoding.params.zeroGrad()
+        output().sum().backward()
+        let nonzero = field.encoding.params.gradScalars.indices.filter { field.encoding.params.gradScalars[$0] != 0 }
+        #expect(nonzero.count > 50)
+        expectGradientsMatchFiniteDifferences(field.encoding.params, indices: Array(nonzero.prefix(120)), eps: 1e-3, tolerance: 5e-3, of: output)
+    }
+}
