@@ -79,9 +79,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var logEvery = 10
     public var checkpointEvery = 100
     /// Mesh export: marching-cubes grid side and density threshold (DESIGN.md §2). threestudio's 10–25
-    /// cut thin and half-transparent parts of the built-in prior's scenes into pieces; 5 keeps them (scenes/sds.yaml).
+    /// cut thin and half-transparent parts of the built-in prior's scenes into pieces; 1 keeps them and
+    /// scores best on the quality gate (scenes/sds.yaml).
     public var meshResolution = 128
-    public var meshThreshold: Float = 5
+    public var meshThreshold: Float = 1
     public init() {}
 
     /// The guidance methods `method` may name.
