@@ -157,8 +157,8 @@ static inline void point_jacobian(const uint32_t slots[8], float derivatives[3][
     }
 }
 
-static void spatial_gradient_portable(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table,
-                                      const float *v, long vStride, float *jacobians, float *out) {
+/// jacobians[6p + 2a + f] = ∂feature_f/∂x_a of every point p < count.
+static void jacobians_portable(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table, float *jacobians) {
     uint32_t slots[BLOCK][8];
     float derivatives[BLOCK][3][8];
     for (long first = 0; first < count; first += BLOCK) {
@@ -167,13 +167,7 @@ static void spatial_gradient_portable(const d3d_hash_grid_level *level, const fl
             locate_point_derivatives(level, xyz + 3 * (first + b), slots[b], derivatives[b]);
             for (int c = 0; c < 8; c += 2) __builtin_prefetch(table + 2 * slots[b][c], 0, 3);
         }
-        for (int b = 0; b < n; b++) {
-            long p = first + b;
-            float (*jacobian)[2] = (float (*)[2])(jacobians + 6 * p);
-            point_jacobian(slots[b], derivatives[b], table, jacobian);
-            const float *weights = v + p * vStride;
-            for (int a = 0; a < 3; a++) out[3 * p + a] = jacobian[a][0] * weights[0] + jacobian[a][1] * weights[1];
-        }
+        for (int b = 0; b < n; b++) point_jacobian(slots[b], derivatives[b], table, (float (*)[2])(jacobians + 6 * (first + b)));
     }
 }
 
@@ -205,8 +199,9 @@ static void spatial_gradient_backward_portable(const d3d_hash_grid_level *level,
 #if defined(__x86_64__) && defined(__linux__)
 #define VECTOR_TARGET __attribute__((target("avx2,avx512f")))
 
-/// Corners of eight consecutive points, one register per corner: slot[c] and weight[c], lane = point.
-typedef struct { __m256i slot[8]; __m256 weight[8]; } corners8;
+/// Corners of eight consecutive points, one register per corner, lane = point: slot[c], and weight[s][c] for one
+/// set of weights (the trilinear ones, `locate8`) or three (their derivatives along x, y and z, `locate8_derivatives`).
+typedef struct { __m256i slot[8]; __m256 weight[3][8]; } corners8;
 
 /// Cells of eight points along each axis: lower corner, fraction and ∂fraction/∂x (`axis_position`).
 typedef struct { __m256i cell[3]; __m256 frac[3], slope[3]; } cells8;
@@ -272,16 +267,13 @@ VECTOR_TARGET static inline void locate8(const d3d_hash_grid_level *level, const
     __m256 wx0 = _mm256_sub_ps(one, frac[0]), wy0 = _mm256_sub_ps(one, frac[1]), wz0 = _mm256_sub_ps(one, frac[2]);
     __m256 yz[4] = { _mm256_mul_ps(wy0, wz0), _mm256_mul_ps(frac[1], wz0), _mm256_mul_ps(wy0, frac[2]), _mm256_mul_ps(frac[1], frac[2]) };
     for (int k = 0; k < 4; k++) {
-        corners->weight[2 * k] = _mm256_mul_ps(wx0, yz[k]);
-        corners->weight[2 * k + 1] = _mm256_mul_ps(frac[0], yz[k]);
+        corners->weight[0][2 * k] = _mm256_mul_ps(wx0, yz[k]);
+        corners->weight[0][2 * k + 1] = _mm256_mul_ps(frac[0], yz[k]);
     }
 }
 
-/// Corner slots of eight points and the derivatives of their weights: derivative[a][c], lane = point.
-typedef struct { __m256i slot[8]; __m256 derivative[3][8]; } derivatives8;
-
 /// `locate_point_derivatives` for the eight points at p[0 ..< 24], lane by lane the same operations.
-VECTOR_TARGET static inline void locate8_derivatives(const d3d_hash_grid_level *level, const float *p, derivatives8 *out) {
+VECTOR_TARGET static inline void locate8_derivatives(const d3d_hash_grid_level *level, const float *p, corners8 *out) {
     cells8 cells;
     locate_cells8(level, p, &cells);
     corner_slots8(level, &cells, out->slot);
@@ -293,9 +285,9 @@ VECTOR_TARGET static inline void locate8_derivatives(const d3d_hash_grid_level *
             factor[a] = upper ? cells.frac[a] : _mm256_sub_ps(one, cells.frac[a]);
             slope[a] = upper ? cells.slope[a] : _mm256_xor_ps(cells.slope[a], sign);      // −s, as the portable negation
         }
-        out->derivative[0][c] = _mm256_mul_ps(slope[0], _mm256_mul_ps(factor[1], factor[2]));
-        out->derivative[1][c] = _mm256_mul_ps(factor[0], _mm256_mul_ps(slope[1], factor[2]));
-        out->derivative[2][c] = _mm256_mul_ps(factor[0], _mm256_mul_ps(factor[1], slope[2]));
+        out->weight[0][c] = _mm256_mul_ps(slope[0], _mm256_mul_ps(factor[1], factor[2]));
+        out->weight[1][c] = _mm256_mul_ps(factor[0], _mm256_mul_ps(slope[1], factor[2]));
+        out->weight[2][c] = _mm256_mul_ps(factor[0], _mm256_mul_ps(factor[1], slope[2]));
     }
 }
 
@@ -316,33 +308,47 @@ VECTOR_TARGET static inline void prefetch8(const __m256i slot[8], const float *t
     }
 }
 
-/// Eight points per step: each corner's entries (a 64-bit pair of features) come in one gather, and
-/// the weights are spread to both features of their point, so the sums land as [f0 f1] per point,
-/// the output's layout.
-VECTOR_TARGET static void encode_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table, float *out) {
+/// Locates group `p` (its weights: one set, or three derivatives) and prefetches its table lines.
+VECTOR_TARGET static inline void locate_ahead8(const d3d_hash_grid_level *level, const float *p, int sets, const float *table, corners8 *corners) {
+    if (sets == 1) locate8(level, p, corners); else locate8_derivatives(level, p, corners);
+    prefetch8(corners->slot, table, 0);
+}
+
+/// Eight points per step: each corner's entries (a 64-bit pair of features) come in one gather, and each
+/// weight set is spread to both features of its point: out[(p·sets + s)·2 + f] = Σ_c weight[s][c] · entry_c[f].
+/// One set is the encoding ([f0 f1] per point, the output's layout, stored as it is summed); three are the
+/// Jacobian of `jacobians_portable`. Groups are located LEAD ahead.
+VECTOR_TARGET static void gather_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table, int sets, float *out) {
     const __m512i spread = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
     long groups = count / 8;
     corners8 ahead[LEAD];
-    for (long g = 0; g < groups && g < LEAD; g++) {
-        locate8(level, xyz + 24 * g, &ahead[g]);
-        prefetch8(ahead[g].slot, table, 0);
-    }
+    for (long g = 0; g < groups && g < LEAD; g++) locate_ahead8(level, xyz + 24 * g, sets, table, &ahead[g]);
     for (long g = 0; g < groups; g++) {
-        corners8 corners = ahead[g % LEAD];
-        if (g + LEAD < groups) {
-            locate8(level, xyz + 24 * (g + LEAD), &ahead[g % LEAD]);
-            prefetch8(ahead[g % LEAD].slot, table, 0);
-        }
-        __m512 sum = _mm512_setzero_ps();
+        corners8 *corners = &ahead[g % LEAD];
+        __m512 sum[3] = { _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps() };
         for (int c = 0; c < 8; c++) {
-            __m512 entries = _mm512_castpd_ps(_mm512_i32gather_pd(corners.slot[c], (const double *)table, 8));
-            __m512 weights = _mm512_permutexvar_ps(spread, _mm512_castps256_ps512(corners.weight[c]));
-            sum = _mm512_add_ps(sum, _mm512_mul_ps(weights, entries));
+            __m512 entries = _mm512_castpd_ps(_mm512_i32gather_pd(corners->slot[c], (const double *)table, 8));
+            for (int set = 0; set < sets; set++) {
+                __m512 weights = _mm512_permutexvar_ps(spread, _mm512_castps256_ps512(corners->weight[set][c]));
+                sum[set] = _mm512_add_ps(sum[set], _mm512_mul_ps(weights, entries));
+            }
         }
-        _mm512_storeu_ps(out + 16 * g, sum);
+        if (sets == 1) {
+            _mm512_storeu_ps(out + 16 * g, sum[0]);
+        } else {
+            _Alignas(64) float sums[3][16];                  // [set][2·lane + feature]
+            for (int set = 0; set < sets; set++) _mm512_store_ps(sums[set], sum[set]);
+            for (int lane = 0; lane < 8; lane++) {
+                for (int set = 0; set < sets; set++) {
+                    for (int f = 0; f < 2; f++) out[((8 * g + lane) * sets + set) * 2 + f] = sums[set][2 * lane + f];
+                }
+            }
+        }
+        if (g + LEAD < groups) locate_ahead8(level, xyz + 24 * (g + LEAD), sets, table, corners);   // its slot is free now
     }
     long p = 8 * groups;
-    if (p < count) encode_portable(level, xyz + 3 * p, count - p, table, out + 2 * p);
+    if (p < count && sets == 1) encode_portable(level, xyz + 3 * p, count - p, table, out + 2 * p);
+    if (p < count && sets == 3) jacobians_portable(level, xyz + 3 * p, count - p, table, out + 6 * p);
 }
 
 /// Corners found eight points at a time, LEAD groups ahead, then scattered point by point in order
@@ -369,54 +375,12 @@ VECTOR_TARGET static void scatter_avx512(const d3d_hash_grid_level *level, const
             prefetch8(corners.slot, grad, 1);
             for (int c = 0; c < 8; c++) {
                 _mm256_store_si256((__m256i *)slots[g % LEAD][c], corners.slot[c]);
-                _mm256_store_ps(weights[g % LEAD][c], corners.weight[c]);
+                _mm256_store_ps(weights[g % LEAD][c], corners.weight[0][c]);
             }
         }
     }
     long p = 8 * groups;
     if (p < count) scatter_portable(level, xyz + 3 * p, count - p, dy + p * dyStride, dyStride, grad);
-}
-
-/// `spatial_gradient_portable` eight points per step, as `encode_avx512`: each corner's entries in one
-/// gather, times the weight derivative along each axis spread to both features.
-VECTOR_TARGET static void spatial_gradient_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table,
-                                                  const float *v, long vStride, float *jacobians, float *out) {
-    const __m512i spread = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-    long groups = count / 8;
-    derivatives8 ahead[LEAD];
-    for (long g = 0; g < groups && g < LEAD; g++) {
-        locate8_derivatives(level, xyz + 24 * g, &ahead[g]);
-        prefetch8(ahead[g].slot, table, 0);
-    }
-    for (long g = 0; g < groups; g++) {
-        derivatives8 corners = ahead[g % LEAD];
-        if (g + LEAD < groups) {
-            locate8_derivatives(level, xyz + 24 * (g + LEAD), &ahead[g % LEAD]);
-            prefetch8(ahead[g % LEAD].slot, table, 0);
-        }
-        __m512 sum[3] = { _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps() };
-        for (int c = 0; c < 8; c++) {
-            __m512 entries = _mm512_castpd_ps(_mm512_i32gather_pd(corners.slot[c], (const double *)table, 8));
-            for (int a = 0; a < 3; a++) {
-                __m512 weights = _mm512_permutexvar_ps(spread, _mm512_castps256_ps512(corners.derivative[a][c]));
-                sum[a] = _mm512_add_ps(sum[a], _mm512_mul_ps(weights, entries));
-            }
-        }
-        _Alignas(64) float jacobian[3][16];                  // [axis][2·lane + feature]
-        for (int a = 0; a < 3; a++) _mm512_store_ps(jacobian[a], sum[a]);
-        for (int lane = 0; lane < 8; lane++) {
-            long p = 8 * g + lane;
-            const float *weights = v + p * vStride;
-            for (int a = 0; a < 3; a++) {
-                float j0 = jacobian[a][2 * lane], j1 = jacobian[a][2 * lane + 1];
-                jacobians[6 * p + 2 * a] = j0;
-                jacobians[6 * p + 2 * a + 1] = j1;
-                out[3 * p + a] = j0 * weights[0] + j1 * weights[1];
-            }
-        }
-    }
-    long p = 8 * groups;
-    if (p < count) spatial_gradient_portable(level, xyz + 3 * p, count - p, table, v + p * vStride, vStride, jacobians + 6 * p, out + 3 * p);
 }
 
 /// `spatial_gradient_backward_portable` with the corners found eight points at a time, LEAD groups
@@ -438,12 +402,12 @@ VECTOR_TARGET static void spatial_gradient_backward_avx512(const d3d_hash_grid_l
             spatial_gradient_backward_point(8 * done + lane, pointSlots, pointDerivatives, jacobians, v, vStride, dOut, dv, grad);
         }
         if (g < groups) {
-            derivatives8 corners;
+            corners8 corners;
             locate8_derivatives(level, xyz + 24 * g, &corners);
             prefetch8(corners.slot, grad, 1);
             for (int c = 0; c < 8; c++) {
                 _mm256_store_si256((__m256i *)slots[g % LEAD][c], corners.slot[c]);
-                for (int a = 0; a < 3; a++) _mm256_store_ps(derivatives[g % LEAD][a][c], corners.derivative[a][c]);
+                for (int a = 0; a < 3; a++) _mm256_store_ps(derivatives[g % LEAD][a][c], corners.weight[a][c]);
             }
         }
     }
@@ -459,7 +423,7 @@ static int hasAVX512(void) { return 0; }
 
 void d3d_hash_grid_encode(d3d_hash_grid_level level, const float *xyz, long count, const float *table, float *out) {
 #if defined(__x86_64__) && defined(__linux__)
-    if (hasAVX512()) { encode_avx512(&level, xyz, count, table, out); return; }
+    if (hasAVX512()) { gather_avx512(&level, xyz, count, table, 1, out); return; }
 #endif
     encode_portable(&level, xyz, count, table, out);
 }
@@ -471,12 +435,21 @@ void d3d_hash_grid_scatter(d3d_hash_grid_level level, const float *xyz, long cou
     scatter_portable(&level, xyz, count, dy, dyStride, grad);
 }
 
+/// jacobians[6p + 2a + f] = ∂feature_f/∂x_a, on the vector path where there is one.
+static void level_jacobians(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table, float *jacobians) {
+#if defined(__x86_64__) && defined(__linux__)
+    if (hasAVX512()) { gather_avx512(level, xyz, count, table, 3, jacobians); return; }
+#endif
+    jacobians_portable(level, xyz, count, table, jacobians);
+}
+
 void d3d_hash_grid_spatial_gradient(d3d_hash_grid_level level, const float *xyz, long count, const float *table,
                                     const float *v, long vStride, float *jacobians, float *out) {
-#if defined(__x86_64__) && defined(__linux__)
-    if (hasAVX512()) { spatial_gradient_avx512(&level, xyz, count, table, v, vStride, jacobians, out); return; }
-#endif
-    spatial_gradient_portable(&level, xyz, count, table, v, vStride, jacobians, out);
+    level_jacobians(&level, xyz, count, table, jacobians);
+    for (long p = 0; p < count; p++) {
+        const float *jacobian = jacobians + 6 * p, *weights = v + p * vStride;
+        for (int a = 0; a < 3; a++) out[3 * p + a] = jacobian[2 * a] * weights[0] + jacobian[2 * a + 1] * weights[1];
+    }
 }
 
 void d3d_hash_grid_spatial_gradient_backward(d3d_hash_grid_level level, const float *xyz, long count, const float *jacobians,
