@@ -22,6 +22,21 @@ func smallField(seed: UInt64, normalStep: Float = 0.01, normals: NormalEstimate 
     return field
 }
 
+/// Checks `output`'s gradients against finite differences for `weights` (MLP weights) and for the table entries
+/// the output touches (others have zero gradient both ways; at most 120 of them, and more than 50 must be touched).
+func expectFieldGradientsMatchFiniteDifferences(_ field: NeRFField, weights: [Tensor], sourceLocation: SourceLocation = #_sourceLocation,
+                                                of output: () -> Tensor) {
+    for w in weights {
+        expectGradientsMatchFiniteDifferences(w, eps: 1e-3, tolerance: 5e-3, sourceLocation: sourceLocation, of: output)
+    }
+    field.encoding.params.zeroGrad()
+    output().sum().backward()
+    let nonzero = field.encoding.params.gradScalars.indices.filter { field.encoding.params.gradScalars[$0] != 0 }
+    #expect(nonzero.count > 50, sourceLocation: sourceLocation)
+    expectGradientsMatchFiniteDifferences(field.encoding.params, indices: Array(nonzero.prefix(120)), eps: 1e-3, tolerance: 5e-3,
+                                          sourceLocation: sourceLocation, of: output)
+}
+
 /// Two rays of 5 and 3 samples at increasing distances.
 func twoRays() -> RaySamples {
     RaySamples(rayStarts: [0, 5, 8], t: [0.1, 0.3, 0.5, 0.7, 0.9, 0.2, 0.4, 0.6], delta: [Float](repeating: 0.2, count: 8),
@@ -87,15 +102,7 @@ func twoRays() -> RaySamples {
             let f = field(points, normals: true)
             return Tensor.concatenate([f.density.reshaped([-1, 1]), f.albedo, f.normals!], axis: 1)
         }
-        // Every MLP weight, and the table entries these points touch (others have zero gradient both ways).
-        for w in field.densityNetwork.weights + field.featureNetwork.weights {
-            expectGradientsMatchFiniteDifferences(w, eps: 1e-3, tolerance: 5e-3, of: output)
-        }
-        field.encoding.params.zeroGrad()
-        output().sum().backward()
-        let nonzero = field.encoding.params.gradScalars.indices.filter { field.encoding.params.gradScalars[$0] != 0 }
-        #expect(nonzero.count > 50)
-        expectGradientsMatchFiniteDifferences(field.encoding.params, indices: Array(nonzero.prefix(120)), eps: 1e-3, tolerance: 5e-3, of: output)
+        expectFieldGradientsMatchFiniteDifferences(field, weights: field.densityNetwork.weights + field.featureNetwork.weights, of: output)
     }
 
     @Test func shadingGradients() {
