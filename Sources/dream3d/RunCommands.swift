@@ -11,19 +11,23 @@ struct Export: ParsableCommand {
     @Argument(help: "A run folder, e.g. runs/a-teddy-bear.") var folder: String
     @Option(help: "Marching-cubes grid side (default: the run's meshResolution).") var resolution: Int?
     @Option(help: "Density threshold of the surface (default: the run's meshThreshold).") var threshold: Float?
+    @Option(help: "Close gaps narrower than about twice this, in scene units, before marching cubes (default: the run's meshClosingRadius; 0: none).")
+    var closingRadius: Float?
     @Option(help: "obj (with .mtl), ply or glb.") var format = "obj"
     @Option(help: "Output file (default: RUN/mesh.<format>).") var out: String?
 
     func validate() throws {
         guard ["obj", "ply", "glb"].contains(format) else { throw ValidationError("--format must be obj, ply or glb, not \(format)") }
         if let resolution, !(16...1024).contains(resolution) { throw ValidationError("--resolution must be in 16...1024") }
+        if let closingRadius, !(0...0.5).contains(closingRadius) { throw ValidationError("--closing-radius must be in 0...0.5 scene units") }
     }
 
     func run() throws {
         let run = RunFolder(URL(fileURLWithPath: folder))
         let (field, configuration) = try loadRunField(run)
         let options = MeshExtractionOptions(resolution: resolution ?? configuration.meshResolution,
-                                            threshold: threshold ?? configuration.meshThreshold)
+                                            threshold: threshold ?? configuration.meshThreshold,
+                                            closingRadius: closingRadius ?? configuration.meshClosingRadius)
         let mesh = try fieldMesh(field, options: options)
         let url = out.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent("mesh.\(format)")
         switch format {

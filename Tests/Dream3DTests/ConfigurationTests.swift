@@ -67,7 +67,7 @@ import Testing
                                  ("vsd.cameraDropout=1.5", "vsd.cameraDropout"), ("vsd.tRange=[0.5, 1.5]", "vsd.tRange"),
                                  ("sjc.emptinessWeight=-1", "sjc.emptinessWeight"), ("sjc.emptinessRampStart=2", "sjc.emptinessRampStart"),
                                  ("sjc.centreDepthWeight=-10", "sjc.centreDepthWeight"), ("sjc.samples=0", "sjc.samples"),
-                                 ("supersampling=0", "supersampling")] {
+                                 ("supersampling=0", "supersampling"), ("meshClosingRadius=-0.1", "meshClosingRadius")] {
             let c = try ConfigurationResolver.resolve(TrainingConfiguration(), recipe: nil, overrides: [override])
             do {
                 try c.validate()

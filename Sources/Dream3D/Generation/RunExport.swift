@@ -9,7 +9,8 @@ import Foundation
 @discardableResult
 public func exportRun(_ field: NeRFField, configuration: TrainingConfiguration, to folder: RunFolder,
                       resolution: Int? = nil) throws -> Mesh {
-    let options = MeshExtractionOptions(resolution: resolution ?? configuration.meshResolution, threshold: configuration.meshThreshold)
+    let options = MeshExtractionOptions(resolution: resolution ?? configuration.meshResolution, threshold: configuration.meshThreshold,
+                                        closingRadius: configuration.meshClosingRadius)
     let mesh = try fieldMesh(field, options: options)
     try mesh.writeOBJ(to: folder.meshOBJ)
     try mesh.writeGLB(to: folder.meshGLB)
