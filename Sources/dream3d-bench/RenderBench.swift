@@ -1,15 +1,21 @@
 // RenderBench.swift — one 64×64 render of the default field (threestudio's implicit-volume settings,
 // 128 steps across the box, occupancy grid, early termination) from a DreamFusion random camera,
 // unshaded and shaded (lambertian, so normals are evaluated: by finite differences, the default, and
-// analytically). Target (issue 3): forward+backward ≤ 40 ms.
+// analytically). Target (issue 3): forward+backward ≤ 40 ms. The last two rows render the field the
+// default recipe trains (TrainingConfiguration.field: 8 levels of 2^16 entries), albedo and shaded.
+import Dream3D
 import Dream3DCore
 import Dream3DScene
 
 func benchRender() {
-    let cases: [(ShadingMode, NormalEstimate)] = [(.albedo, .finiteDifference), (.lambertian, .finiteDifference), (.lambertian, .analytic)]
-    for (shading, normals) in cases {
+    let recipe = TrainingConfiguration().field
+    let cases: [(ShadingMode, NormalEstimate, NeRFFieldConfiguration?)] = [
+        (.albedo, .finiteDifference, nil), (.lambertian, .finiteDifference, nil), (.lambertian, .analytic, nil),
+        (.albedo, recipe.normals, recipe), (.lambertian, recipe.normals, recipe),
+    ]
+    for (shading, normals, recipeField) in cases {
         var generator = SeededGenerator(seed: 3)
-        var configuration = NeRFFieldConfiguration()
+        var configuration = recipeField ?? NeRFFieldConfiguration()
         configuration.normals = normals
         let field = NeRFField(configuration, generator: &generator)
         let renderer = VolumeRenderer(field: field)
@@ -17,7 +23,7 @@ func benchRender() {
         let camera = CameraSampler().sample(using: &generator)
         let lighting = Lighting.random(around: camera, using: &generator)
         let background = Background.solid(SIMD3(0.5, 0.5, 0.5))
-        let name = shading == .albedo ? shading.rawValue : "\(shading.rawValue), \(normals.rawValue) normals"
+        let name = (recipeField == nil ? "" : "recipe field, ") + (shading == .albedo ? shading.rawValue : "\(shading.rawValue), \(normals.rawValue) normals")
         var samples = (marched: 0, evaluated: 0)
         let (forward, forwardCPU) = bestTimes {
             var g = generator

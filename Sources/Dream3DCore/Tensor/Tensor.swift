@@ -74,7 +74,11 @@ public final class Tensor {
             if storedGrad == nil {
                 storedGrad = zeroedStorage(count)
             } else if !gradIsCurrent {
-                storedGrad!.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                // Both cores: a hash grid's gradient is tens of MB, cleared before every step's backward.
+                storedGrad!.withUnsafeMutableBufferPointer { grad in
+                    let base = grad.baseAddress!
+                    parallelChunks(grad.count, minChunk: 1 << 18) { (base + $0.lowerBound).update(repeating: 0, count: $0.count) }
+                }
             }
             gradIsCurrent = true
             yield &storedGrad!
