@@ -308,10 +308,12 @@ VECTOR_TARGET static inline void prefetch8(const __m256i slot[8], const float *t
     }
 }
 
-/// Locates group `p` (its weights: one set, or three derivatives) and prefetches its table lines.
-VECTOR_TARGET static inline void locate_ahead8(const d3d_hash_grid_level *level, const float *p, int sets, const float *table, corners8 *corners) {
+/// Locates group `p` (its weights: one set, or three derivatives) and prefetches its lines of `table`
+/// (the table to read, or the gradient to write).
+VECTOR_TARGET static inline void locate_ahead8(const d3d_hash_grid_level *level, const float *p, int sets, const float *table, int forWriting,
+                                              corners8 *corners) {
     if (sets == 1) locate8(level, p, corners); else locate8_derivatives(level, p, corners);
-    prefetch8(corners->slot, table, 0);
+    prefetch8(corners->slot, table, forWriting);
 }
 
 /// Eight points per step: each corner's entries (a 64-bit pair of features) come in one gather, and each
@@ -322,7 +324,7 @@ VECTOR_TARGET static void gather_avx512(const d3d_hash_grid_level *level, const 
     const __m512i spread = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
     long groups = count / 8;
     corners8 ahead[LEAD];
-    for (long g = 0; g < groups && g < LEAD; g++) locate_ahead8(level, xyz + 24 * g, sets, table, &ahead[g]);
+    for (long g = 0; g < groups && g < LEAD; g++) locate_ahead8(level, xyz + 24 * g, sets, table, 0, &ahead[g]);
     for (long g = 0; g < groups; g++) {
         corners8 *corners = &ahead[g % LEAD];
         __m512 sum[3] = { _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps() };
@@ -344,76 +346,68 @@ VECTOR_TARGET static void gather_avx512(const d3d_hash_grid_level *level, const 
                 }
             }
         }
-        if (g + LEAD < groups) locate_ahead8(level, xyz + 24 * (g + LEAD), sets, table, corners);   // its slot is free now
+        if (g + LEAD < groups) locate_ahead8(level, xyz + 24 * (g + LEAD), sets, table, 0, corners);   // its slot is free now
     }
     long p = 8 * groups;
     if (p < count && sets == 1) encode_portable(level, xyz + 3 * p, count - p, table, out + 2 * p);
     if (p < count && sets == 3) jacobians_portable(level, xyz + 3 * p, count - p, table, out + 6 * p);
 }
 
-/// Corners found eight points at a time, LEAD groups ahead, then scattered point by point in order
-/// (neighbouring points share corners, so the adds cannot be done lane-parallel).
-VECTOR_TARGET static void scatter_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *dy, long dyStride, float *grad) {
-    _Alignas(32) uint32_t slots[LEAD][8][8];               // [group % LEAD][corner][lane]
-    _Alignas(32) float weights[LEAD][8][8];
+/// What a backward pass sends to the table: the encoding's (one weight set, dy per point) or the spatial
+/// gradient's (three sets, the weights' derivatives: `spatial_gradient_backward_point`).
+typedef struct {
+    int sets;
+    const float *dy; long dyStride;                                  // sets == 1
+    const float *jacobians, *v; long vStride; const float *dOut; float *dv;   // sets == 3
+} backward_job;
+
+/// Corners found eight points at a time, LEAD groups ahead (their gradient lines prefetched for writing),
+/// then scattered point by point in order (neighbouring points share corners, so the adds cannot be
+/// done lane-parallel). Inlined into each caller with its constant `job.sets`: a run-time `sets` (and
+/// the job read through a pointer) made the encoding's backward 1.8× slower.
+VECTOR_TARGET static inline __attribute__((always_inline)) void scatter_avx512(const d3d_hash_grid_level *level, const float *xyz, long count,
+                                                                               const backward_job job, float *grad) {
+    _Alignas(32) uint32_t slots[LEAD][8][8];                 // [group % LEAD][corner][lane]
+    _Alignas(32) float weights[LEAD][3][8][8];               // [group % LEAD][set][corner][lane]
+    const int sets = job.sets;
     long groups = count / 8;
     for (long g = 0; g < groups + LEAD; g++) {
         long done = g - LEAD;                                // the group located LEAD steps ago
         for (int lane = 0; done >= 0 && lane < 8; lane++) {
             long p = 8 * done + lane;
             uint32_t pointSlots[8];
-            float pointWeights[8];
+            float pointWeights[3][8];
             for (int c = 0; c < 8; c++) {
                 pointSlots[c] = slots[done % LEAD][c][lane];
-                pointWeights[c] = weights[done % LEAD][c][lane];
+                for (int set = 0; set < sets; set++) pointWeights[set][c] = weights[done % LEAD][set][c][lane];
             }
-            scatter_point(pointSlots, pointWeights, dy[p * dyStride], dy[p * dyStride + 1], grad);
+            if (sets == 1) scatter_point(pointSlots, pointWeights[0], job.dy[p * job.dyStride], job.dy[p * job.dyStride + 1], grad);
+            else spatial_gradient_backward_point(p, pointSlots, pointWeights, job.jacobians, job.v, job.vStride, job.dOut, job.dv, grad);
         }
         if (g < groups) {                                    // into the entries just freed
             corners8 corners;
-            locate8(level, xyz + 24 * g, &corners);
-            prefetch8(corners.slot, grad, 1);
+            locate_ahead8(level, xyz + 24 * g, sets, grad, 1, &corners);
             for (int c = 0; c < 8; c++) {
                 _mm256_store_si256((__m256i *)slots[g % LEAD][c], corners.slot[c]);
-                _mm256_store_ps(weights[g % LEAD][c], corners.weight[0][c]);
+                for (int set = 0; set < sets; set++) _mm256_store_ps(weights[g % LEAD][set][c], corners.weight[set][c]);
             }
         }
     }
     long p = 8 * groups;
-    if (p < count) scatter_portable(level, xyz + 3 * p, count - p, dy + p * dyStride, dyStride, grad);
+    if (p < count && sets == 1) scatter_portable(level, xyz + 3 * p, count - p, job.dy + p * job.dyStride, job.dyStride, grad);
+    if (p < count && sets == 3) spatial_gradient_backward_portable(level, xyz + 3 * p, count - p, job.jacobians + 6 * p,
+                                                                   job.v + p * job.vStride, job.vStride, job.dOut + 3 * p,
+                                                                   job.dv + p * job.vStride, grad);
 }
 
-/// `spatial_gradient_backward_portable` with the corners found eight points at a time, LEAD groups
-/// ahead, as `scatter_avx512`.
+VECTOR_TARGET static void encoding_backward_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *dy,
+                                                  long dyStride, float *grad) {
+    scatter_avx512(level, xyz, count, (backward_job){ .sets = 1, .dy = dy, .dyStride = dyStride }, grad);
+}
+
 VECTOR_TARGET static void spatial_gradient_backward_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *jacobians,
                                                            const float *v, long vStride, const float *dOut, float *dv, float *grad) {
-    _Alignas(32) uint32_t slots[LEAD][8][8];                 // [group % LEAD][corner][lane]
-    _Alignas(32) float derivatives[LEAD][3][8][8];           // [group % LEAD][axis][corner][lane]
-    long groups = count / 8;
-    for (long g = 0; g < groups + LEAD; g++) {
-        long done = g - LEAD;
-        for (int lane = 0; done >= 0 && lane < 8; lane++) {
-            uint32_t pointSlots[8];
-            float pointDerivatives[3][8];
-            for (int c = 0; c < 8; c++) {
-                pointSlots[c] = slots[done % LEAD][c][lane];
-                for (int a = 0; a < 3; a++) pointDerivatives[a][c] = derivatives[done % LEAD][a][c][lane];
-            }
-            spatial_gradient_backward_point(8 * done + lane, pointSlots, pointDerivatives, jacobians, v, vStride, dOut, dv, grad);
-        }
-        if (g < groups) {
-            corners8 corners;
-            locate8_derivatives(level, xyz + 24 * g, &corners);
-            prefetch8(corners.slot, grad, 1);
-            for (int c = 0; c < 8; c++) {
-                _mm256_store_si256((__m256i *)slots[g % LEAD][c], corners.slot[c]);
-                for (int a = 0; a < 3; a++) _mm256_store_ps(derivatives[g % LEAD][a][c], corners.weight[a][c]);
-            }
-        }
-    }
-    long p = 8 * groups;
-    if (p < count) spatial_gradient_backward_portable(level, xyz + 3 * p, count - p, jacobians + 6 * p, v + p * vStride, vStride,
-                                                      dOut + 3 * p, dv + p * vStride, grad);
+    scatter_avx512(level, xyz, count, (backward_job){ .sets = 3, .jacobians = jacobians, .v = v, .vStride = vStride, .dOut = dOut, .dv = dv }, grad);
 }
 
 static int hasAVX512(void) { return !forcedPortable && __builtin_cpu_supports("avx512f"); }
@@ -430,7 +424,7 @@ void d3d_hash_grid_encode(d3d_hash_grid_level level, const float *xyz, long coun
 
 void d3d_hash_grid_scatter(d3d_hash_grid_level level, const float *xyz, long count, const float *dy, long dyStride, float *grad) {
 #if defined(__x86_64__) && defined(__linux__)
-    if (hasAVX512()) { scatter_avx512(&level, xyz, count, dy, dyStride, grad); return; }
+    if (hasAVX512()) { encoding_backward_avx512(&level, xyz, count, dy, dyStride, grad); return; }
 #endif
     scatter_portable(&level, xyz, count, dy, dyStride, grad);
 }
