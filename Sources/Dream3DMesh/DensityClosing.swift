@@ -9,8 +9,8 @@
 // max (min) along x, then y, then z. Thresholding commutes with flat filters, so the surface at any
 // threshold is the binary closing of the original solid at that threshold: a superset of it, equal to it
 // wherever a cube of the closing's size fits into the empty side (convex parts, holes wider than the
-// cube: a mug's handle stays open), and the density values there are the original ones, so the surface
-// keeps its sub-sample position.
+// cube: a mug's handle stays open). There the values beside the surface, which place it between samples,
+// barely change: a ball's surface moves by under 0.1% of its radius (DensityClosingTests).
 import Dream3DCore
 
 extension DensityGrid {
