@@ -9,13 +9,16 @@
 // seals the space on its two sides from each other.
 
 extension DensityGrid {
-    /// Sets every piece of the solid that holds fewer than `minFraction` of the solid's samples to
-    /// `threshold` (outside: the surface encloses values above it).
+    /// Sets every piece of the solid that holds fewer than `minFraction` of the solid's samples to the
+    /// grid's smallest value, as empty as any sample. (Not to `threshold` itself: the closing would carry
+    /// that value next to the surface, where marching cubes would put vertices exactly on samples, and
+    /// welding those coincident vertices left non-manifold edges.)
     public func removingSmallPieces(threshold: Float, minFraction: Double) -> DensityGrid {
         let (labels, sizes) = connectedPieces(values.map { $0 > threshold }, diagonal: true)
         let minimum = minFraction * Double(sizes.reduce(0, +))
+        guard let empty = values.min(), empty <= threshold else { return self }
         var values = self.values
-        for i in values.indices where labels[i] >= 0 && Double(sizes[Int(labels[i])]) < minimum { values[i] = threshold }
+        for i in values.indices where labels[i] >= 0 && Double(sizes[Int(labels[i])]) < minimum { values[i] = empty }
         return DensityGrid(resolution: resolution, bounds: bounds, values: values)
     }
 

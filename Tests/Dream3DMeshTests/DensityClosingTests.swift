@@ -1,6 +1,7 @@
 // DensityClosingTests.swift — closing gaps in the density grid before marching cubes: slits narrower
 // than the closing fill, wider gaps and holes stay, convex shapes keep their surface, floating specks
 // are emptied before the closing can merge them, and sealed cavities are filled.
+import Foundation
 import Testing
 @testable import Dream3DMesh
 
@@ -81,4 +82,23 @@ private func extracted(_ sdf: @escaping @Sendable (SIMD3<Float>) -> Float, closi
     // Space open to the grid's faces is not a cavity: a ball alone is left as it is.
     let ball = try DensityGrid.sample(densityFromSDF(sphereSDF(radius: 0.6)), bounds: unitBox, resolution: 64)
     #expect(ball.fillingCavities(threshold: defaultDensityThreshold).values == ball.values)
+}
+
+@Test func emptiedSpecksLeaveNoSampleAtTheThreshold() throws {
+    // Specks a few samples off a ball, each far under 1% of the solid. Emptied specks once took exactly
+    // the threshold's value, which the closing (extensive) kept and carried to the ball's surface; marching
+    // cubes then put vertices exactly on samples, and welding them left non-manifold edges (an SJC table).
+    var scene = sphereSDF(radius: 0.5)
+    for k in 0..<12 {
+        let angle = Float(k) * .pi / 6, distance: Float = 0.5 + Float(2 + k % 3) * spacing
+        scene = unionSDF(scene, sphereSDF(center: SIMD3(distance * cos(angle), distance * sin(angle), Float(k % 4 - 2) * 0.1), radius: 0.04))
+    }
+    let grid = try DensityGrid.sample(densityFromSDF(scene), bounds: unitBox, resolution: 64)
+    let threshold = defaultDensityThreshold
+    #expect(!grid.values.contains(threshold))
+    for closing in 2...4 {
+        let closed = grid.closingGaps(radius: closing, threshold: threshold, minPieceFraction: 0.01)
+        #expect(!closed.values.contains(threshold), "closing ±\(closing) samples")
+        #expect(try marchingCubes(closed).removingDegenerateTriangles().openEdgeCount == 0, "closing ±\(closing) samples")
+    }
 }
