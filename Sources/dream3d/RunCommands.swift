@@ -19,15 +19,15 @@ struct Export: ParsableCommand {
     func validate() throws {
         guard ["obj", "ply", "glb"].contains(format) else { throw ValidationError("--format must be obj, ply or glb, not \(format)") }
         if let resolution, !(16...1024).contains(resolution) { throw ValidationError("--resolution must be in 16...1024") }
-        if let closingRadius, !(0...0.5).contains(closingRadius) { throw ValidationError("--closing-radius must be in 0...0.5 scene units") }
+        if let closingRadius, !TrainingConfiguration.meshClosingRadii.contains(closingRadius) {
+            throw ValidationError("--closing-radius must be in \(TrainingConfiguration.meshClosingRadii) scene units")
+        }
     }
 
     func run() throws {
         let run = RunFolder(URL(fileURLWithPath: folder))
         let (field, configuration) = try loadRunField(run)
-        let options = MeshExtractionOptions(resolution: resolution ?? configuration.meshResolution,
-                                            threshold: threshold ?? configuration.meshThreshold,
-                                            closingRadius: closingRadius ?? configuration.meshClosingRadius)
+        let options = configuration.meshExtraction(resolution: resolution, threshold: threshold, closingRadius: closingRadius)
         let mesh = try fieldMesh(field, options: options)
         let url = out.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent("mesh.\(format)")
         switch format {

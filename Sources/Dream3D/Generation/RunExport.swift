@@ -9,14 +9,20 @@ import Foundation
 @discardableResult
 public func exportRun(_ field: NeRFField, configuration: TrainingConfiguration, to folder: RunFolder,
                       resolution: Int? = nil) throws -> Mesh {
-    let options = MeshExtractionOptions(resolution: resolution ?? configuration.meshResolution, threshold: configuration.meshThreshold,
-                                        closingRadius: configuration.meshClosingRadius)
-    let mesh = try fieldMesh(field, options: options)
+    let mesh = try fieldMesh(field, options: configuration.meshExtraction(resolution: resolution))
     try mesh.writeOBJ(to: folder.meshOBJ)
     try mesh.writeGLB(to: folder.meshGLB)
     let views = turntable(field, marcher: configuration.marcher, views: 4, size: 128)
     try writePNG(imageGrid(views, columns: 4), to: folder.preview)
     return mesh
+}
+
+extension TrainingConfiguration {
+    /// The run's export settings (meshResolution, meshThreshold, meshClosingRadius), each replaceable.
+    public func meshExtraction(resolution: Int? = nil, threshold: Float? = nil, closingRadius: Float? = nil) -> MeshExtractionOptions {
+        MeshExtractionOptions(resolution: resolution ?? meshResolution, threshold: threshold ?? meshThreshold,
+                              closingRadius: closingRadius ?? meshClosingRadius)
+    }
 }
 
 /// The run folder's manifest and resolved configuration.

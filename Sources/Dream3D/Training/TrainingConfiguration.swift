@@ -90,6 +90,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// mean camera), which no render shows, cut 7 of the quality gate's 26 meshes in pieces; 0.03 joins all
     /// 26 and keeps the family and IoU figures (scenes/sds.yaml).
     public var meshClosingRadius: Float = 0.03
+    /// The closing radii `validate` accepts (scene units; the box is 2 across).
+    public static let meshClosingRadii: ClosedRange<Float> = 0...0.5
     public init() {}
 
     /// The guidance methods `method` may name.
@@ -110,7 +112,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         guard (16...512).contains(meshResolution) else {
             throw .invalidValue(path: "meshResolution", reason: "must be in 16...512, got \(meshResolution)")
         }
-        guard (0...0.5).contains(meshClosingRadius) else {
+        guard Self.meshClosingRadii.contains(meshClosingRadius) else {
             throw .invalidValue(path: "meshClosingRadius", reason: "must be in 0...0.5 scene units (0: no closing), got \(meshClosingRadius)")
         }
         try validateGuidance()
