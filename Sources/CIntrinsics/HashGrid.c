@@ -102,7 +102,7 @@ static void encode_portable(const d3d_hash_grid_level *level, const float *xyz, 
 }
 
 /// The scatter of one point's gradient (g0, g1) into its corners, in corner order.
-static inline void scatter_point(const uint32_t slots[8], const float weights[8], float g0, float g1, float *grad) {
+static inline __attribute__((always_inline)) void scatter_point(const uint32_t slots[8], const float weights[8], float g0, float g1, float *grad) {
     for (int c = 0; c < 8; c++) {
         float *entry = grad + 2 * slots[c];
         entry[0] += weights[c] * g0;
@@ -172,7 +172,7 @@ static void jacobians_portable(const d3d_hash_grid_level *level, const float *xy
 }
 
 /// The backward of one point p of the spatial gradient, given its slots and weight derivatives.
-static inline void spatial_gradient_backward_point(long p, const uint32_t slots[8], float derivatives[3][8], const float *jacobians,
+static inline __attribute__((always_inline)) void spatial_gradient_backward_point(long p, const uint32_t slots[8], float derivatives[3][8], const float *jacobians,
                                                    const float *v, long vStride, const float *dOut, float *dv, float *grad) {
     const float *g = dOut + 3 * p, *weights = v + p * vStride, *jacobian = jacobians + 6 * p;
     for (int f = 0; f < 2; f++) dv[p * vStride + f] += g[0] * jacobian[f] + g[1] * jacobian[2 + f] + g[2] * jacobian[4 + f];
@@ -308,12 +308,17 @@ VECTOR_TARGET static inline void prefetch8(const __m256i slot[8], const float *t
     }
 }
 
+/// Tables (and their gradients) up to this many entries, 1 MB, fit the L2 cache of a core (Zen 4's;
+/// Intel's since Ice Lake are larger): their lines are not prefetched, as all but the first touch hit
+/// and the 32 prefetches of a group cost more instructions than its gather.
+enum { CACHED_ENTRIES = 1 << 17 };
+
 /// Locates group `p` (its weights: one set, or three derivatives) and prefetches its lines of `table`
-/// (the table to read, or the gradient to write).
-VECTOR_TARGET static inline void locate_ahead8(const d3d_hash_grid_level *level, const float *p, int sets, const float *table, int forWriting,
-                                              corners8 *corners) {
+/// (the table to read, or the gradient to write) unless the level's table stays in cache.
+VECTOR_TARGET static inline __attribute__((always_inline)) void locate_ahead8(const d3d_hash_grid_level *level, const float *p, int sets,
+                                                                              const float *table, int forWriting, corners8 *corners) {
     if (sets == 1) locate8(level, p, corners); else locate8_derivatives(level, p, corners);
-    prefetch8(corners->slot, table, forWriting);
+    if (level->mask >= CACHED_ENTRIES) prefetch8(corners->slot, table, forWriting);
 }
 
 /// Eight points per step: each corner's entries (a 64-bit pair of features) come in one gather, and each

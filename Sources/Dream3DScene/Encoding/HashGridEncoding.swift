@@ -102,13 +102,16 @@ public final class HashGridEncoding {
         let points = positions.shape[0], L = levels.count, width = 2 * L
         precondition(features.count == points * width, "\(features.count) encoded values for \(points) points of width \(width)")
         return Tensor.record(Tensor(shape: [points, width], scalars: features), inputs: [params]) { y in
-            let dy = y.gradScalars
+            // The scatter reads one level's gradient pairs: from the rows, that is 8 bytes of every
+            // 128-byte row (a cache line a point, for each of 16 levels), so they are first regrouped
+            // level-major in one pass over the rows.
+            let dy = levelMajor(y.gradScalars, points: points, levels: L)
             positions.scalars.withUnsafeBufferPointer { xyz in
                 dy.withUnsafeBufferPointer { dy in
                     params.gradScalars.withUnsafeMutableBufferPointer { grad in
                         let xyz = xyz.baseAddress!, dy = dy.baseAddress!, grad = grad.baseAddress!
                         parallelFor(L) { l in
-                            d3d_hash_grid_scatter(levels[l].kernelLevel, xyz, points, dy + 2 * l, width, grad + 2 * levels[l].offset)
+                            d3d_hash_grid_scatter(levels[l].kernelLevel, xyz, points, dy + l * points * 2, 2, grad + 2 * levels[l].offset)
                         }
                     }
                 }
@@ -120,10 +123,10 @@ public final class HashGridEncoding {
     func encode(_ positions: Tensor) -> [Float] {
         precondition(positions.rank == 2 && positions.shape[1] == 3, "hash grid positions must be [P, 3], got \(positions.shape)")
         let params = self.params, levels = self.levels
-        let points = positions.shape[0], L = levels.count, width = 2 * L
+        let points = positions.shape[0], L = levels.count
         // Forward: each thread takes whole levels, so it works in one 4 MB table at a time (all 16
         // tables, 50 MB, exceed the L3 cache), writing a level-major buffer; rows are formed after.
-        var perLevel = zeroedStorage(L * points * 2)
+        var perLevel = uninitializedStorage(L * points * 2)
         positions.scalars.withUnsafeBufferPointer { xyz in
             params.scalars.withUnsafeBufferPointer { table in
                 perLevel.withUnsafeMutableBufferPointer { out in
@@ -134,18 +137,40 @@ public final class HashGridEncoding {
                 }
             }
         }
-        var features = zeroedStorage(points * width)                     // [P][L·2], the MLP's row layout
-        perLevel.withUnsafeBufferPointer { src in
-            features.withUnsafeMutableBufferPointer { dst in
-                let src = src.baseAddress!, dst = dst.baseAddress!
-                parallelChunks(points, minChunk: 8192) { range in
-                    for p in range { for l in 0..<L {
-                        dst[p * width + 2 * l] = src[(l * points + p) * 2]
-                        dst[p * width + 2 * l + 1] = src[(l * points + p) * 2 + 1]
-                    } }
+        return rows(perLevel, points: points, levels: L)
+    }
+}
+
+/// Level-major pairs [levels][P][2] → rows [P][levels·2] (the encoding's output layout).
+func rows(_ pairs: [Float], points: Int, levels: Int) -> [Float] {
+    regrouped(pairs, points: points, levels: levels, toRows: true)
+}
+
+/// Rows [P][levels·2] → level-major pairs [levels][P][2] (one level's pairs contiguous).
+func levelMajor(_ rows: [Float], points: Int, levels: Int) -> [Float] {
+    regrouped(rows, points: points, levels: levels, toRows: false)
+}
+
+/// The two layouts' shared copy: a pair (8 bytes, one UInt64) moves at a time, in blocks of 256 points
+/// (32 KB of rows, so a row's lines stay in L1 while all levels visit them), chunks in parallel.
+private func regrouped(_ source: [Float], points: Int, levels: Int, toRows: Bool) -> [Float] {
+    storage(points * levels * 2) { destination in
+        source.withUnsafeBufferPointer { source in
+            let source = UnsafeRawPointer(source.baseAddress!).assumingMemoryBound(to: UInt64.self)
+            let destination = UnsafeMutableRawPointer(destination.baseAddress!).assumingMemoryBound(to: UInt64.self)
+            parallelChunks(points, minChunk: 8192) { range in
+                for block in stride(from: range.lowerBound, to: range.upperBound, by: 256) {
+                    let end = min(block + 256, range.upperBound)
+                    for l in 0..<levels {
+                        let column = l * points
+                        if toRows {
+                            for p in block..<end { destination[p * levels + l] = source[column + p] }
+                        } else {
+                            for p in block..<end { destination[column + p] = source[p * levels + l] }
+                        }
+                    }
                 }
             }
         }
-        return features
     }
 }

@@ -19,17 +19,19 @@ extension HashGridEncoding {
         // Each thread takes whole levels and writes that level's partial sums; the levels are then added
         // in order, so the result does not depend on the thread count.
         // The Jacobians ([L][P][3][2]) are kept for the backward, which then reads no table entry.
-        var perLevel = zeroedStorage(L * points * 3), jacobians = zeroedStorage(L * points * 6)
+        // v is read level-major (`levelMajor`), one level's pairs contiguous, as is dv in the backward.
+        var perLevel = uninitializedStorage(L * points * 3), jacobians = uninitializedStorage(L * points * 6)
+        let vPairs = levelMajor(v.scalars, points: points, levels: L)
         positions.scalars.withUnsafeBufferPointer { xyz in
             params.scalars.withUnsafeBufferPointer { table in
-                v.scalars.withUnsafeBufferPointer { v in
+                vPairs.withUnsafeBufferPointer { v in
                     perLevel.withUnsafeMutableBufferPointer { out in
                         jacobians.withUnsafeMutableBufferPointer { jacobians in
                             let xyz = xyz.baseAddress!, table = table.baseAddress!, v = v.baseAddress!, out = out.baseAddress!
                             let jacobians = jacobians.baseAddress!
                             parallelFor(L) { l in
                                 d3d_hash_grid_spatial_gradient(levels[l].kernelLevel, xyz, points, table + 2 * levels[l].offset,
-                                                               v + 2 * l, width, jacobians + l * points * 6, out + l * points * 3)
+                                                               v + l * points * 2, 2, jacobians + l * points * 6, out + l * points * 3)
                             }
                         }
                     }
@@ -47,28 +49,32 @@ extension HashGridEncoding {
         }
         return Tensor.record(Tensor(shape: [points, 3], scalars: gradient), inputs: [params, v]) { y in
             let dy = y.gradScalars
-            // Without a gradient for v, its share goes to a scratch buffer.
-            var scratch = zeroedStorage(v.requiresGrad ? 0 : points * width)
+            var dvPairs = zeroedStorage(L * points * 2)          // ∂/∂v, level-major; added into v's rows after
             positions.scalars.withUnsafeBufferPointer { xyz in
                 jacobians.withUnsafeBufferPointer { jacobians in
-                    v.scalars.withUnsafeBufferPointer { vs in
+                    vPairs.withUnsafeBufferPointer { vs in
                         dy.withUnsafeBufferPointer { dy in
                             params.gradScalars.withUnsafeMutableBufferPointer { grad in
-                                func run(_ dv: UnsafeMutablePointer<Float>) {
+                                dvPairs.withUnsafeMutableBufferPointer { dv in
                                     let xyz = xyz.baseAddress!, jacobians = jacobians.baseAddress!, vs = vs.baseAddress!
-                                    let dy = dy.baseAddress!, grad = grad.baseAddress!
+                                    let dy = dy.baseAddress!, grad = grad.baseAddress!, dv = dv.baseAddress!
                                     parallelFor(L) { l in
                                         d3d_hash_grid_spatial_gradient_backward(levels[l].kernelLevel, xyz, points, jacobians + l * points * 6,
-                                                                                vs + 2 * l, width, dy, dv + 2 * l, grad + 2 * levels[l].offset)
+                                                                                vs + l * points * 2, 2, dy, dv + l * points * 2,
+                                                                                grad + 2 * levels[l].offset)
                                     }
-                                }
-                                if v.requiresGrad {
-                                    v.gradScalars.withUnsafeMutableBufferPointer { run($0.baseAddress!) }
-                                } else {
-                                    scratch.withUnsafeMutableBufferPointer { run($0.baseAddress!) }
                                 }
                             }
                         }
+                    }
+                }
+            }
+            if v.requiresGrad {
+                let dv = rows(dvPairs, points: points, levels: L)
+                v.gradScalars.withUnsafeMutableBufferPointer { grad in
+                    dv.withUnsafeBufferPointer { dv in
+                        let grad = grad.baseAddress!, dv = dv.baseAddress!
+                        parallelChunks(points * width, minChunk: 65536) { range in for i in range { grad[i] += dv[i] } }
                     }
                 }
             }
