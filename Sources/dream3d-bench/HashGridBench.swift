@@ -39,4 +39,11 @@ private func benchHashGrid(log2TableSize: Int) {
            ratio: count / forward / 0.08e6, to: "pure-PyTorch CPU (0.08 M/s)", cpu: forwardCPU)
     report("hash grid \(table) forward+backward", String(format: "%.2f M points/s", count / both / 1e6),
            ratio: count / both / 10e6, to: "target 10 M points/s", cpu: bothCPU)
+    if log2TableSize == 19 {
+        let ceiling = hashGridMemoryCeiling(encoding)
+        report("hash grid 2^19 fwd+bwd ceiling from cache misses alone", String(format: "%.2f M points/s", ceiling.pointsPerSecond / 1e6),
+               ratio: count / both / ceiling.pointsPerSecond, to: "reached by the kernels")
+        report("  random 8-byte reads / adds over 4 MB, per thread", String(format: "%.0f / %.0f M/s", ceiling.reads / 1e6, ceiling.updates / 1e6),
+               ratio: 1, to: "what the ceiling is computed from")
+    }
 }

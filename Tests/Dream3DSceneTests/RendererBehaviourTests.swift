@@ -30,6 +30,24 @@ import Dream3DCore
         #expect(render.samples.count <= render.marchedSampleCount)
     }
 
+    @Test func raysMarchedInParallelChunksKeepTheirOrder() {
+        // 4096 rays are marched as 16 chunks and joined: each ray's samples are those it gets alone.
+        var generator = SeededGenerator(seed: 5)
+        let renderer = VolumeRenderer(field: NeRFField(generator: &generator))
+        renderer.updateOccupancy(using: &generator)
+        let rays = Camera(elevation: 20, azimuth: 40, distance: 2.5, fovy: 50 * .pi / 180, width: 64, height: 64).rays()
+        let offsets = generator.uniforms(rays.count)
+        let all = renderer.marcher.march(rays, occupancy: renderer.occupancy, offsets: offsets)
+        #expect(all.rayCount == rays.count && all.count > 0)
+        for r in stride(from: 0, to: rays.count, by: 61) {
+            let ray = Rays(origins: Array(rays.origins[(3 * r)..<(3 * r + 3)]), directions: Array(rays.directions[(3 * r)..<(3 * r + 3)]))
+            let alone = renderer.marcher.march(ray, occupancy: renderer.occupancy, offsets: [offsets[r]])
+            let range = all.rayStarts[r]..<all.rayStarts[r + 1]
+            #expect(Array(all.t[range]) == alone.t)
+            #expect(Array(all.points[(3 * range.lowerBound)..<(3 * range.upperBound)]) == alone.points)
+        }
+    }
+
     @Test func backgroundsFillWhatTheObjectLeaves() {
         // A field that is empty beyond 0.02 of the origin (blob 40·(1 − r/0.01) ≤ −40 there): every
         // pixel of a 4×4 view, whose rays all pass farther from the origin, shows the background.

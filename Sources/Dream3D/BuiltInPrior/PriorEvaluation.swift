@@ -106,7 +106,7 @@ func heldOutGroupSetups(_ dataset: DatasetRenderer, count: Int, families: Set<In
 /// Comparable with loss.jsonl, whose batches also drop conditions 15% of the time.
 public func heldOutLoss(_ model: BuiltInPriorModel, dataset: DatasetRenderer, count: Int = 64, seed: UInt64 = 0) -> Float {
     let (images, conditions) = heldOutImages(model, dataset: dataset, count: count)
-    let size = model.configuration.imageSize, steps = model.schedule.count
+    let steps = model.schedule.count
     let t = (0..<count).map { i in (2 * i + 1) * steps / (2 * count) }
     var generator = SeededGenerator(seed: seed).split("held-out loss")
     let noise = generator.normals(images.count)

@@ -37,6 +37,19 @@ public func parallelChunks(_ count: Int, minChunk: Int = 4096, maxChunks: Int = 
     parallelFor(chunks) { c in body(chunkRange(c, of: chunks, count: count)) }
 }
 
+/// `body(range)` of each chunk of 0..<count (split as `parallelChunks` does), computed in parallel and
+/// returned in chunk order: the pieces of a result that is built range by range and then joined.
+public func parallelChunkResults<Result>(_ count: Int, minChunk: Int = 4096, maxChunks: Int = 64,
+                                         _ body: (Range<Int>) -> Result) -> [Result] {
+    let chunks = chunkCount(count, minChunk: minChunk, maxChunks: maxChunks)
+    var results = [Result?](repeating: nil, count: chunks)
+    results.withUnsafeMutableBufferPointer { r in
+        let base = r.baseAddress!
+        parallelFor(chunks) { c in base[c] = body(chunkRange(c, of: chunks, count: count)) }
+    }
+    return results.map { $0! }
+}
+
 /// Sum over 0..<count of `term(range)` computed per chunk in parallel and added in chunk order: the
 /// same bits on every run. Partial sums are Double so long reductions do not lose precision.
 public func deterministicSum(_ count: Int, minChunk: Int = 4096, _ partial: (Range<Int>) -> Double) -> Double {

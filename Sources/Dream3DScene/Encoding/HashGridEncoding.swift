@@ -66,6 +66,9 @@ public final class HashGridEncoding {
     public let params: Tensor
     let levels: [HashGridLevel]
 
+    /// Entries of each level's table (dense levels: the grid's vertices, rounded up to 8).
+    public var tableSizes: [Int] { levels.map(\.tableSize) }
+
     /// Tables initialised uniformly in ±1e-4 (Instant-NGP §4), from `generator`.
     public init(_ configuration: HashGridConfiguration = HashGridConfiguration(), generator: inout SeededGenerator) {
         precondition(configuration.featuresPerLevel == 2, "the kernels are written for 2 features per level")

@@ -14,9 +14,17 @@ public struct RayMarcher: Codable, Sendable, Equatable {
     /// Samples of every ray inside the box and in occupied cells. `offsets` (one in [0, 1) per ray)
     /// shift each ray's steps; without them samples sit at step midpoints.
     public func march(_ rays: Rays, occupancy: OccupancyGrid?, offsets: [Float]? = nil) -> RaySamples {
+        // Rays are independent: chunks of them are marched in parallel and joined in ray order.
+        RaySamples(joining: parallelChunkResults(rays.count, minChunk: 256, maxChunks: 16) { range in
+            march(rays, range, occupancy: occupancy, offsets: offsets)
+        })
+    }
+
+    /// `march` for the rays in `range` alone.
+    private func march(_ rays: Rays, _ range: Range<Int>, occupancy: OccupancyGrid?, offsets: [Float]?) -> RaySamples {
         let step = stepSize
         var samples = RaySamples(rayStarts: [0], t: [], delta: [], points: [])
-        for r in 0..<rays.count {
+        for r in range {
             let o = SIMD3(rays.origins[3 * r], rays.origins[3 * r + 1], rays.origins[3 * r + 2])
             let d = SIMD3(rays.directions[3 * r], rays.directions[3 * r + 1], rays.directions[3 * r + 2])
             if let (near, far) = boxIntersection(origin: o, direction: d) {

@@ -23,6 +23,30 @@ public struct RaySamples: Sendable {
 
     public var rayCount: Int { rayStarts.count - 1 }
     public var count: Int { t.count }
+
+    public init(rayStarts: [Int], t: [Float], delta: [Float], points: [Float]) {
+        self.rayStarts = rayStarts
+        self.t = t
+        self.delta = delta
+        self.points = points
+    }
+
+    /// The rays of `parts`, in order, as one set of samples.
+    init(joining parts: [RaySamples]) {
+        self.init(rayStarts: [0], t: [], delta: [], points: [])
+        let total = parts.reduce(0) { $0 + $1.count }
+        t.reserveCapacity(total)
+        delta.reserveCapacity(total)
+        points.reserveCapacity(3 * total)
+        rayStarts.reserveCapacity(parts.reduce(1) { $0 + $1.rayCount })
+        for part in parts {
+            let offset = t.count
+            rayStarts += part.rayStarts.dropFirst().map { $0 + offset }
+            t += part.t
+            delta += part.delta
+            points += part.points
+        }
+    }
 }
 
 /// Per-ray composites and per-sample weights, all on the tape.

@@ -72,21 +72,29 @@ public final class VolumeRenderer {
     func terminatedEarly(_ samples: RaySamples) -> (samples: RaySamples, encoded: [Float]?) {
         guard earlyTermination > 0, samples.count > 0 else { return (samples, nil) }
         let (sigma, encoded) = field.densityWithoutGrad(samples.points)
+        // Each ray keeps a prefix of its samples: those up to where transmittance falls below the threshold.
+        var keptEnds = [Int]()
+        keptEnds.reserveCapacity(samples.rayCount)
+        for r in 0..<samples.rayCount {
+            var transmittance: Float = 1, end = samples.rayStarts[r]
+            while end < samples.rayStarts[r + 1] && transmittance >= earlyTermination {
+                transmittance *= exp(-sigma[end] * samples.delta[end])
+                end += 1
+            }
+            keptEnds.append(end)
+        }
+        if keptEnds == Array(samples.rayStarts.dropFirst()) { return (samples, encoded) }
         let width = field.encoding.configuration.outputDimension
         var kept = RaySamples(rayStarts: [0], t: [], delta: [], points: [])
         var keptEncoded: [Float] = []
         kept.t.reserveCapacity(samples.count)
         keptEncoded.reserveCapacity(encoded.count)
         for r in 0..<samples.rayCount {
-            var transmittance: Float = 1
-            for i in samples.rayStarts[r]..<samples.rayStarts[r + 1] {
-                if transmittance < earlyTermination { break }
-                kept.t.append(samples.t[i])
-                kept.delta.append(samples.delta[i])
-                kept.points += samples.points[(3 * i)..<(3 * i + 3)]
-                keptEncoded += encoded[(width * i)..<(width * i + width)]
-                transmittance *= exp(-sigma[i] * samples.delta[i])
-            }
+            let range = samples.rayStarts[r]..<keptEnds[r]
+            kept.t += samples.t[range]
+            kept.delta += samples.delta[range]
+            kept.points += samples.points[(3 * range.lowerBound)..<(3 * range.upperBound)]
+            keptEncoded += encoded[(width * range.lowerBound)..<(width * range.upperBound)]
             kept.rayStarts.append(kept.t.count)
         }
         return (kept, keptEncoded)
