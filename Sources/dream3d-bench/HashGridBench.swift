@@ -3,7 +3,8 @@
 // forward+backward ≥ 10 M points/s on 2 cores; a pure-PyTorch CPU hash grid does about 0.08 M points/s.
 // The same work on smaller tables (2^16: 512 KB of table and 512 KB of gradient a level; 2^14: 128 KB each)
 // shows how much of the time is the memory hierarchy rather than the kernels' arithmetic: at 2^19 a hashed
-// level's 4 MB table and 4 MB gradient miss the 1 MB L2 at nearly every corner.
+// level's 4 MB table and 4 MB gradient miss the 1 MB L2 at nearly every corner. A last row bounds what
+// those misses alone allow (HashGridMemoryCeiling.swift).
 import Dream3DCore
 import Dream3DScene
 
