@@ -38,7 +38,7 @@ public final class VanillaMLP {
             var h = x
             for w in weights.dropLast() {
                 h = Tensor.linear(h, weight: w, bias: nil)
-                masks.append(h.scalars.map { $0 > 0 ? 1 : 0 })
+                masks.append(reluMask(h.scalars))
                 h = h.relu()
             }
         }
@@ -49,17 +49,41 @@ public final class VanillaMLP {
         return v
     }
 
+    /// 1 where x > 0, else 0 (ReLU's derivative at x).
+    private func reluMask(_ x: [Float]) -> [Float] {
+        storage(x.count) { mask in
+            x.withUnsafeBufferPointer { x in
+                parallelChunks(x.count, minChunk: 65536) { range in for i in range { mask[i] = x[i] > 0 ? 1 : 0 } }
+            }
+        }
+    }
+
     /// out[n, k] = mask[n·K + k] · v[n, k] (v [N, K], or [1, K] for every row).
     private func masked(_ v: Tensor, _ mask: [Float], rows: Int) -> Tensor {
         let width = v.shape[1], shared = v.shape[0] == 1
-        var out = zeroedStorage(rows * width)
-        v.scalars.withUnsafeBufferPointer { v in
-            for n in 0..<rows { for k in 0..<width { out[n * width + k] = mask[n * width + k] * v[shared ? k : n * width + k] } }
+        let out = storage(rows * width) { out in
+            v.scalars.withUnsafeBufferPointer { v in
+                parallelChunks(rows, minChunk: 1024) { range in
+                    for n in range { for k in 0..<width { out[n * width + k] = mask[n * width + k] * v[shared ? k : n * width + k] } }
+                }
+            }
         }
         return Tensor.record(Tensor(shape: [rows, width], scalars: out), inputs: [v]) { y in
             let dy = y.gradScalars
             v.gradScalars.withUnsafeMutableBufferPointer { dv in
-                for n in 0..<rows { for k in 0..<width { dv[shared ? k : n * width + k] += mask[n * width + k] * dy[n * width + k] } }
+                dy.withUnsafeBufferPointer { dy in
+                    if shared {
+                        // A sum over the rows for each column: columns are split across threads, each summed in
+                        // row order, so the bits do not depend on the split.
+                        parallelChunks(width, minChunk: 8) { columns in
+                            for n in 0..<rows { for k in columns { dv[k] += mask[n * width + k] * dy[n * width + k] } }
+                        }
+                    } else {
+                        parallelChunks(rows, minChunk: 1024) { range in
+                            for n in range { for k in 0..<width { dv[n * width + k] += mask[n * width + k] * dy[n * width + k] } }
+                        }
+                    }
+                }
             }
         }
     }
