@@ -308,17 +308,13 @@ VECTOR_TARGET static inline void prefetch8(const __m256i slot[8], const float *t
     }
 }
 
-/// Tables (and their gradients) up to this many entries, 1 MB, fit the L2 cache of a core (Zen 4's;
-/// Intel's since Ice Lake are larger): their lines are not prefetched, as all but the first touch hit
-/// and the 32 prefetches of a group cost more instructions than its gather.
-enum { CACHED_ENTRIES = 1 << 17 };
-
 /// Locates group `p` (its weights: one set, or three derivatives) and prefetches its lines of `table`
-/// (the table to read, or the gradient to write) unless the level's table stays in cache.
+/// (the table to read, or the gradient to write) unless the level's table stays in cache: then all but
+/// the first touch of a line hit, and the 32 prefetches of a group cost more instructions than its gather.
 VECTOR_TARGET static inline __attribute__((always_inline)) void locate_ahead8(const d3d_hash_grid_level *level, const float *p, int sets,
                                                                               const float *table, int forWriting, corners8 *corners) {
     if (sets == 1) locate8(level, p, corners); else locate8_derivatives(level, p, corners);
-    if (level->mask >= CACHED_ENTRIES) prefetch8(corners->slot, table, forWriting);
+    if (level->mask >= D3D_HASH_GRID_CACHED_ENTRIES) prefetch8(corners->slot, table, forWriting);
 }
 
 /// Eight points per step: each corner's entries (a 64-bit pair of features) come in one gather, and each

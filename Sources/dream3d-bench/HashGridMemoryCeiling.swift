@@ -10,8 +10,7 @@ import Dream3DScene
 /// Upper bound on the encoding's forward+backward points/s from its misses alone, and the two rates
 /// (accesses/s per thread) it is computed from.
 func hashGridMemoryCeiling(_ encoding: HashGridEncoding) -> (pointsPerSecond: Double, reads: Double, updates: Double) {
-    let l2Entries = (1 << 20) / 8
-    let missingLevels = encoding.tableSizes.filter { $0 > l2Entries }.count
+    let missingLevels = encoding.tableSizes.filter { $0 > HashGridEncoding.cachedTableEntries }.count
     let reads = randomAccessRate(regionBytes: 4 << 20, update: false)
     let updates = randomAccessRate(regionBytes: 4 << 20, update: true)
     let secondsPerPoint = Double(missingLevels) * 4.5 * (1 / reads + 1 / updates) / Double(workerCount)

@@ -8,6 +8,10 @@
 // other and to the Swift kernels they replace.
 #pragma once
 
+/// Tables (and their gradients) of up to this many entries, 1 MB, fit the L2 cache of a core (Zen 4's;
+/// Intel's since Ice Lake are larger): the kernels do not prefetch their lines.
+#define D3D_HASH_GRID_CACHED_ENTRIES (1 << 17)
+
 /// One level's geometry, as HashGridLevel in Swift computes it.
 typedef struct {
     /// s_l = N_min·b^l − 1: a point x ∈ [0, 1] sits at x·s_l + 0.5 in the level's grid.

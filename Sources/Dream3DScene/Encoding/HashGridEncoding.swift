@@ -69,6 +69,10 @@ public final class HashGridEncoding {
     /// Entries of each level's table (dense levels: the grid's vertices, rounded up to 8).
     public var tableSizes: [Int] { levels.map(\.tableSize) }
 
+    /// Tables of up to this many entries (1 MB) stay in a core's L2 cache; larger ones miss it at
+    /// nearly every corner (HashGrid.h).
+    public static let cachedTableEntries = Int(D3D_HASH_GRID_CACHED_ENTRIES)
+
     /// Tables initialised uniformly in ±1e-4 (Instant-NGP §4), from `generator`.
     public init(_ configuration: HashGridConfiguration = HashGridConfiguration(), generator: inout SeededGenerator) {
         precondition(configuration.featuresPerLevel == 2, "the kernels are written for 2 features per level")
