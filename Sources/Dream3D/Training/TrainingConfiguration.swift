@@ -113,7 +113,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw .invalidValue(path: "meshResolution", reason: "must be in 16...512, got \(meshResolution)")
         }
         guard Self.meshClosingRadii.contains(meshClosingRadius) else {
-            throw .invalidValue(path: "meshClosingRadius", reason: "must be in 0...0.5 scene units (0: no closing), got \(meshClosingRadius)")
+            throw .invalidValue(path: "meshClosingRadius", reason: "must be in \(Self.meshClosingRadii) scene units (0: no closing), got \(meshClosingRadius)")
         }
         try validateGuidance()
     }
