@@ -50,6 +50,32 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: Int, padding: I
         #expect(y.shape == [2, 3, 5])
     }
 
+    @Test func linearOfFeatureMajorInput() {
+        let x = randomInput([4, 6], seed: 48), w = randomInput([5, 4], seed: 49)
+        expectGradientsMatchFiniteDifferences([x, w]) { Tensor.linear(featureMajor: x, weight: w) }
+        let y = Tensor.linear(featureMajor: x, weight: w)
+        #expect(y.shape == [6, 5])
+        expectClose(y.scalars, Tensor.linear(x.transposed(), weight: w, bias: nil).scalars, tolerance: 1e-5, "linear of xᵀ")
+    }
+
+    /// Large enough that the GEMMs are split between the cores (row blocks of the transposed operand):
+    /// values and gradients as `linear` on the rows.
+    @Test func linearOfFeatureMajorInputSplitAcrossCores() {
+        let rows = 20_000
+        let x = randomInput([40, rows], seed: 50), w = randomInput([8, 40], seed: 51)
+        let rowsX = Tensor(shape: [rows, 40], scalars: x.transposed().scalars).requiringGrad()
+        let seed = randomInput([rows, 8], seed: 52).scalars
+        let y = Tensor.linear(featureMajor: x, weight: w)
+        y.backward(seed: seed)
+        let featureMajorGrads = (x: x.gradScalars, w: w.gradScalars)
+        w.zeroGrad()
+        let reference = Tensor.linear(rowsX, weight: w, bias: nil)
+        reference.backward(seed: seed)
+        expectClose(y.scalars, reference.scalars, tolerance: 1e-5, "values")
+        expectClose(featureMajorGrads.x, rowsX.grad.transposed().scalars, tolerance: 1e-5, "∂x")
+        expectClose(featureMajorGrads.w, w.gradScalars, tolerance: 1e-4, "∂W")
+    }
+
     @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (3, 1, 0), (2, 2, 0)])
     func conv2dMatchesDefinition(kernel: Int, stride: Int, padding: Int) {
         let x = randomInput([2, 3, 5, 6], seed: 39), w = randomInput([4, 3, kernel, kernel], seed: 40), b = randomInput([4], seed: 41)

@@ -41,10 +41,11 @@ import Dream3DCore
         } } }
         let points = generator.uniforms(30 * 3, in: 0.05...0.9)
         let features = withoutGrad { encoding(Tensor(shape: [30, 3], scalars: points)) }
+        #expect(features.shape == [8, 30])                              // feature-major: level 1's features are rows 2 and 3
         for p in 0..<30 {
             let g = (0..<3).map { points[3 * p + $0] * level.scale + 0.5 }
-            #expect(abs(features.scalars[p * 8 + 2] - (g[0] + 2 * g[1] + 3 * g[2])) < 1e-4)
-            #expect(abs(features.scalars[p * 8 + 3] + g[0]) < 1e-4)
+            #expect(abs(features.scalars[2 * 30 + p] - (g[0] + 2 * g[1] + 3 * g[2])) < 1e-4)
+            #expect(abs(features.scalars[3 * 30 + p] + g[0]) < 1e-4)
         }
     }
 

@@ -48,6 +48,30 @@ import Dream3DCore
         }
     }
 
+    @Test func earlyTerminationKeepsRayPrefixesWithTheirEncoding() {
+        // A dense blob (σ up to 100, radius 0.9) stops most rays within a few samples. Each ray keeps a
+        // prefix of its samples, and the encoding handed on for them (feature-major, copied out of the
+        // encoding of every marched sample) is that of the kept points, bit for bit.
+        var configuration = NeRFFieldConfiguration()
+        configuration.blobScale = 100
+        configuration.blobRadius = 0.9
+        var generator = SeededGenerator(seed: 6)
+        let renderer = VolumeRenderer(field: NeRFField(configuration, generator: &generator))
+        let rays = Camera(elevation: 20, azimuth: 40, distance: 2, fovy: 50 * .pi / 180, width: 16, height: 16).rays()
+        let marched = renderer.marcher.march(rays, occupancy: renderer.occupancy)
+        let (kept, encoded) = renderer.terminatedEarly(marched)
+        var stopped = 0
+        for r in 0..<rays.count {
+            let keptRange = kept.rayStarts[r]..<kept.rayStarts[r + 1], start = marched.rayStarts[r]
+            #expect(Array(kept.t[keptRange]) == Array(marched.t[start..<(start + keptRange.count)]))
+            if keptRange.count < marched.rayStarts[r + 1] - start { stopped += 1 }
+        }
+        #expect(stopped > 128 && kept.count > 0, "\(stopped) of \(rays.count) rays stopped early; \(kept.count) of \(marched.count) samples kept")
+        let positions = Tensor(shape: [kept.count, 3], scalars: kept.points.map { ($0 + configuration.radius) / (2 * configuration.radius) })
+        let same = encoded == renderer.field.encoding.encode(positions)
+        #expect(same, "the kept samples' encoding differs from encoding the kept points")
+    }
+
     @Test func backgroundsFillWhatTheObjectLeaves() {
         // A field that is empty beyond 0.02 of the origin (blob 40·(1 − r/0.01) ≤ −40 there): every
         // pixel of a 4×4 view, whose rays all pass farther from the origin, shows the background.

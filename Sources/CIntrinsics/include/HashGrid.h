@@ -26,13 +26,15 @@ typedef struct {
     int isDense;
 } d3d_hash_grid_level;
 
-/// out[2p], out[2p + 1] = Σ over the 8 corners of point p (positions xyz[3p ..< 3p + 3], clamped to
-/// [0, 1]) of trilinear weight × table entry, for p < count. `table` is the level's first entry.
-void d3d_hash_grid_encode(d3d_hash_grid_level level, const float *xyz, long count, const float *table, float *out);
+/// out[f·featureStride + p] = Σ over the 8 corners of point p (positions xyz[3p ..< 3p + 3], clamped to
+/// [0, 1]) of trilinear weight × table entry f, for p < count and f = 0, 1: feature-major, each feature's
+/// values contiguous. `table` is the level's first entry.
+void d3d_hash_grid_encode(d3d_hash_grid_level level, const float *xyz, long count, const float *table, float *out, long featureStride);
 
-/// grad[2·slot + f] += weight × dy[p·dyStride + f] for every corner of every point p < count, points in
-/// order and corners in order (a deterministic sum). `grad` is the level's first entry.
-void d3d_hash_grid_scatter(d3d_hash_grid_level level, const float *xyz, long count, const float *dy, long dyStride, float *grad);
+/// grad[2·slot + f] += weight × dy[f·featureStride + p] for every corner of every point p < count (dy
+/// feature-major, as `d3d_hash_grid_encode` writes), points in order and corners in order (a
+/// deterministic sum). `grad` is the level's first entry.
+void d3d_hash_grid_scatter(d3d_hash_grid_level level, const float *xyz, long count, const float *dy, long featureStride, float *grad);
 
 /// The spatial gradient of a linear read-out of the level's features: out[3p + a] = Σ_f v[p·vStride + f] ·
 /// ∂feature_f/∂x_a at point p, the derivative of the trilinear interpolation inside the point's cell

@@ -64,6 +64,45 @@ extension Tensor {
         }
     }
 
+    /// y = xᵀ·Wᵀ for an input stored feature-major: x [in, rows] (feature i of row r at [i, r]), weight
+    /// [out, in] → [rows, out], the values of `linear(x.permuted([1, 0]), weight: weight, bias: nil)`.
+    /// The hash encoding writes its features this way (HashGridEncoding), and a GEMM reads a transposed
+    /// operand at no extra cost, where making rows of it would be a pass over all of its values.
+    public static func linear(featureMajor x: Tensor, weight: Tensor) -> Tensor {
+        precondition(x.rank == 2 && weight.rank == 2 && x.shape[0] == weight.shape[1],
+                     "linear: feature-major input \(x.shape) does not fit weight \(weight.shape)")
+        let outFeatures = weight.shape[0], inFeatures = weight.shape[1], rows = x.shape[1]
+        let out = storage(rows * outFeatures) { y in      // beta = 0 writes every element
+            x.scalars.withUnsafeBufferPointer { xs in
+                weight.scalars.withUnsafeBufferPointer { w in
+                    gemm(transposeA: true, transposeB: true, m: rows, n: outFeatures, k: inFeatures, xs.baseAddress!, w.baseAddress!, y.baseAddress!)
+                }
+            }
+        }
+        return record(Tensor(shape: [rows, outFeatures], scalars: out), inputs: [x, weight]) { y in
+            let dy = y.gradScalars
+            dy.withUnsafeBufferPointer { dy in
+                let dy = dy.baseAddress!
+                if x.requiresGrad {          // dX[in, rows] += Wᵀ[in, out] · dYᵀ[out, rows]
+                    weight.scalars.withUnsafeBufferPointer { w in
+                        x.gradScalars.withUnsafeMutableBufferPointer { dx in
+                            gemm(transposeA: true, transposeB: true, m: inFeatures, n: rows, k: outFeatures, w.baseAddress!, dy,
+                                 beta: 1, dx.baseAddress!)
+                        }
+                    }
+                }
+                if weight.requiresGrad {     // dW[out, in] += dYᵀ[out, rows] · Xᵀ[rows, in]
+                    x.scalars.withUnsafeBufferPointer { xs in
+                        weight.gradScalars.withUnsafeMutableBufferPointer { dw in
+                            gemm(transposeA: true, transposeB: true, m: outFeatures, n: inFeatures, k: rows, dy, xs.baseAddress!,
+                                 beta: 1, dw.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// y = x·Wᵀ + b over the last axis (torch.nn.functional.linear): x [..., in], weight [out, in],
     /// bias [out] → [..., out]. Weight layout is PyTorch's, so checkpoints load untransposed.
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {

@@ -45,8 +45,14 @@ extension Tensor {
         }
         let order = topologicalOrder()
         let start = seed ?? [1]
-        gradScalars.withUnsafeMutableBufferPointer { g in
-            for i in 0..<count { g[i] += start[i] }
+        if gradIsCurrent {
+            gradScalars.withUnsafeMutableBufferPointer { g in
+                for i in 0..<count { g[i] += start[i] }
+            }
+        } else {
+            // The seed is the gradient (shared, not copied): a zeroed buffer to add it into is a wasted
+            // pass, and for a large seed (a hash grid's 25 MB of features) it faults in fresh pages.
+            gradScalars = start
         }
         for node in order.reversed() {
             guard let backwardFunction = node.backwardFunction else { continue }

@@ -57,8 +57,12 @@ struct HashGridLevel {
     }
 }
 
-/// A multiresolution hash encoding with trainable tables. Positions [P, 3] in [0, 1]³ →
-/// features [P, levels · featuresPerLevel], level l's features at columns l·F ..< (l+1)·F.
+/// A multiresolution hash encoding with trainable tables. Positions [P, 3] in [0, 1]³ → features
+/// [levels · featuresPerLevel, P], feature-major: level l's features are rows l·F ..< (l+1)·F, each
+/// holding that feature of every point. The kernels work one level at a time over all points, so this
+/// is the layout they write and read contiguously; the field's first layer reads it as a transposed
+/// GEMM operand (`Tensor.linear(featureMajor:weight:)`), where points-as-rows cost a regrouping pass over
+/// all features each way (~3 ms for 196k points).
 public final class HashGridEncoding {
     public let configuration: HashGridConfiguration
     /// All levels' tables, level after level: [entries, featuresPerLevel]. Checkpoint name
@@ -96,7 +100,7 @@ public final class HashGridEncoding {
         params = Tensor.parameter([offset, configuration.featuresPerLevel], scalars: table, name: "encoding.params")
     }
 
-    /// Encodes positions [P, 3] (in [0, 1]³; clamped) → [P, levels·2]. Positions get no gradient.
+    /// Encodes positions [P, 3] (in [0, 1]³; clamped) → [levels·2, P]. Positions get no gradient.
     public func callAsFunction(_ positions: Tensor) -> Tensor {
         recorded(positions, features: encode(positions))
     }
@@ -108,17 +112,14 @@ public final class HashGridEncoding {
         let params = self.params, levels = self.levels
         let points = positions.shape[0], L = levels.count, width = 2 * L
         precondition(features.count == points * width, "\(features.count) encoded values for \(points) points of width \(width)")
-        return Tensor.record(Tensor(shape: [points, width], scalars: features), inputs: [params]) { y in
-            // The scatter reads one level's gradient pairs: from the rows, that is 8 bytes of every
-            // 128-byte row (a cache line a point, for each of 16 levels), so they are first regrouped
-            // level-major in one pass over the rows.
-            let dy = levelMajor(y.gradScalars, points: points, levels: L)
+        return Tensor.record(Tensor(shape: [width, points], scalars: features), inputs: [params]) { y in
+            let dy = y.gradScalars
             positions.scalars.withUnsafeBufferPointer { xyz in
                 dy.withUnsafeBufferPointer { dy in
                     params.gradScalars.withUnsafeMutableBufferPointer { grad in
                         let xyz = xyz.baseAddress!, dy = dy.baseAddress!, grad = grad.baseAddress!
                         parallelFor(L) { l in
-                            d3d_hash_grid_scatter(levels[l].kernelLevel, xyz, points, dy + l * points * 2, 2, grad + 2 * levels[l].offset)
+                            d3d_hash_grid_scatter(levels[l].kernelLevel, xyz, points, dy + 2 * l * points, points, grad + 2 * levels[l].offset)
                         }
                     }
                 }
@@ -126,29 +127,30 @@ public final class HashGridEncoding {
         }
     }
 
-    /// The forward kernels: positions [P, 3] → features [P][levels·2], row-major, off the tape.
+    /// The forward kernels: positions [P, 3] → features [levels·2][P], feature-major, off the tape.
     func encode(_ positions: Tensor) -> [Float] {
         precondition(positions.rank == 2 && positions.shape[1] == 3, "hash grid positions must be [P, 3], got \(positions.shape)")
         let params = self.params, levels = self.levels
         let points = positions.shape[0], L = levels.count
         // Forward: each thread takes whole levels, so it works in one 4 MB table at a time (all 16
-        // tables, 50 MB, exceed the L3 cache), writing a level-major buffer; rows are formed after.
-        var perLevel = uninitializedStorage(L * points * 2)
+        // tables, 50 MB, exceed the L3 cache).
+        var features = uninitializedStorage(L * points * 2)
         positions.scalars.withUnsafeBufferPointer { xyz in
             params.scalars.withUnsafeBufferPointer { table in
-                perLevel.withUnsafeMutableBufferPointer { out in
+                features.withUnsafeMutableBufferPointer { out in
                     let xyz = xyz.baseAddress!, table = table.baseAddress!, out = out.baseAddress!
                     parallelFor(L) { l in
-                        d3d_hash_grid_encode(levels[l].kernelLevel, xyz, points, table + 2 * levels[l].offset, out + l * points * 2)
+                        d3d_hash_grid_encode(levels[l].kernelLevel, xyz, points, table + 2 * levels[l].offset, out + 2 * l * points, points)
                     }
                 }
             }
         }
-        return rows(perLevel, points: points, levels: L)
+        return features
     }
 }
 
-/// Level-major pairs [levels][P][2] → rows [P][levels·2] (the encoding's output layout).
+/// Level-major pairs [levels][P][2] → rows [P][levels·2] (the layout of a read-out v of the encoding:
+/// `spatialGradient`).
 func rows(_ pairs: [Float], points: Int, levels: Int) -> [Float] {
     regrouped(pairs, points: points, levels: levels, toRows: true)
 }

@@ -83,8 +83,8 @@ public final class NeRFField {
     }
 
     private func samples(_ points: [Float], positions: Tensor, features: Tensor, normals: Bool) -> FieldSamples {
-        let density = activatedDensity(densityNetwork(features).reshaped([points.count / 3]), points: points)
-        let albedo = featureNetwork(features).sigmoid()
+        let density = activatedDensity(densityNetwork(features, featureMajor: true).reshaped([points.count / 3]), points: points)
+        let albedo = featureNetwork(features, featureMajor: true).sigmoid()
         guard normals else { return FieldSamples(density: density, albedo: albedo, normals: nil) }
         switch configuration.normals {
         case .finiteDifference:
@@ -96,15 +96,15 @@ public final class NeRFField {
 
     /// Densities [P] only (the occupancy grid, pruning passes, mesh export).
     public func density(_ points: [Float]) -> Tensor {
-        activatedDensity(densityNetwork(encoding(normalized(points))).reshaped([points.count / 3]), points: points)
+        activatedDensity(densityNetwork(encoding(normalized(points)), featureMajor: true).reshaped([points.count / 3]), points: points)
     }
 
-    /// `density(points)` off the tape, with the encoding it was computed from ([P][levels·2], row-major).
+    /// `density(points)` off the tape, with the encoding it was computed from ([levels·2][P], feature-major).
     func densityWithoutGrad(_ points: [Float]) -> (density: [Float], encoded: [Float]) {
         withoutGrad {
             let encoded = encoding.encode(normalized(points))
-            let features = Tensor(shape: [points.count / 3, encoding.configuration.outputDimension], scalars: encoded)
-            return (activatedDensity(densityNetwork(features).reshaped([points.count / 3]), points: points).scalars, encoded)
+            let features = Tensor(shape: [encoding.configuration.outputDimension, points.count / 3], scalars: encoded)
+            return (activatedDensity(densityNetwork(features, featureMajor: true).reshaped([points.count / 3]), points: points).scalars, encoded)
         }
     }
 
@@ -131,7 +131,7 @@ public final class NeRFField {
     /// (times 1/(2·radius), the normalisation's slope); ∇blob = −(scale/radius)·x/|x| is constant.
     func analyticNormals(_ points: [Float], positions: Tensor, features: Tensor) -> Tensor {
         let count = points.count / 3, c = configuration
-        let raw = encoding.spatialGradient(positions, along: densityNetwork.inputGradient(features)) * (1 / (2 * c.radius))
+        let raw = encoding.spatialGradient(positions, along: densityNetwork.inputGradient(features, featureMajor: true)) * (1 / (2 * c.radius))
         var blob = zeroedStorage(3 * count)
         for p in 0..<count {
             let x = points[3 * p], y = points[3 * p + 1], z = points[3 * p + 2]

@@ -18,33 +18,39 @@ public final class VanillaMLP {
         }
     }
 
-    /// x [N, inputs] → [N, outputs].
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    /// x [N, inputs] → [N, outputs]; with `featureMajor`, x is [inputs, N] (the hash encoding's layout).
+    public func callAsFunction(_ x: Tensor, featureMajor: Bool = false) -> Tensor {
         var h = x
-        for (i, w) in weights.enumerated() {
-            h = Tensor.linear(h, weight: w, bias: nil)
+        for i in weights.indices {
+            h = layer(i, h, featureMajor: featureMajor)
             if i < weights.count - 1 { h = h.relu() }
         }
         return h
     }
 
-    /// ∂output/∂input for a network with one output: x [N, inputs] → [N, inputs], on the tape (the
-    /// backward pass written forward: vᵢ = (vᵢ₊₁ ⊙ relu′(hᵢ))·Wᵢ). ReLU's derivative is a 0/1 mask,
-    /// constant almost everywhere, so differentiating this through the weights needs no other terms.
-    public func inputGradient(_ x: Tensor) -> Tensor {
+    /// Layer i's linear map; the first reads its input feature-major when asked.
+    private func layer(_ i: Int, _ h: Tensor, featureMajor: Bool) -> Tensor {
+        i == 0 && featureMajor ? Tensor.linear(featureMajor: h, weight: weights[0]) : Tensor.linear(h, weight: weights[i], bias: nil)
+    }
+
+    /// ∂output/∂input for a network with one output: x [N, inputs] (or [inputs, N] with `featureMajor`)
+    /// → [N, inputs], on the tape (the backward pass written forward: vᵢ = (vᵢ₊₁ ⊙ relu′(hᵢ))·Wᵢ). ReLU's
+    /// derivative is a 0/1 mask, constant almost everywhere, so differentiating this through the weights
+    /// needs no other terms.
+    public func inputGradient(_ x: Tensor, featureMajor: Bool = false) -> Tensor {
         precondition(weights.last!.shape[0] == 1, "inputGradient needs a network with one output")
         var masks: [[Float]] = []
         withoutGrad {
             var h = x
-            for w in weights.dropLast() {
-                h = Tensor.linear(h, weight: w, bias: nil)
+            for i in weights.indices.dropLast() {
+                h = layer(i, h, featureMajor: featureMajor)
                 masks.append(reluMask(h.scalars))
                 h = h.relu()
             }
         }
         var v = weights.last!
         for i in (0..<(weights.count - 1)).reversed() {
-            v = Tensor.matmul(masked(v, masks[i], rows: x.shape[0]), weights[i])
+            v = Tensor.matmul(masked(v, masks[i], rows: x.shape[featureMajor ? 1 : 0]), weights[i])
         }
         return v
     }

@@ -84,20 +84,32 @@ public final class VolumeRenderer {
             keptEnds.append(end)
         }
         if keptEnds == Array(samples.rayStarts.dropFirst()) { return (samples, encoded) }
-        let width = field.encoding.configuration.outputDimension
         var kept = RaySamples(rayStarts: [0], t: [], delta: [], points: [])
-        var keptEncoded: [Float] = []
+        var keptIndices: [Int] = []
         kept.t.reserveCapacity(samples.count)
-        keptEncoded.reserveCapacity(encoded.count)
+        keptIndices.reserveCapacity(samples.count)
         for r in 0..<samples.rayCount {
             let range = samples.rayStarts[r]..<keptEnds[r]
             kept.t += samples.t[range]
             kept.delta += samples.delta[range]
             kept.points += samples.points[(3 * range.lowerBound)..<(3 * range.upperBound)]
-            keptEncoded += encoded[(width * range.lowerBound)..<(width * range.upperBound)]
+            keptIndices += range
             kept.rayStarts.append(kept.t.count)
         }
-        return (kept, keptEncoded)
+        return (kept, keptFeatures(encoded, of: keptIndices, among: samples.count))
+    }
+
+    /// The columns `indices` of a feature-major encoding [width][count] (HashGridEncoding's layout), one
+    /// feature row after another, rows split between the cores.
+    private func keptFeatures(_ encoded: [Float], of indices: [Int], among count: Int) -> [Float] {
+        let width = field.encoding.configuration.outputDimension, kept = indices.count
+        return storage(width * kept) { out in
+            encoded.withUnsafeBufferPointer { encoded in
+                parallelChunks(width, minChunk: 1) { features in
+                    for d in features { for (j, i) in indices.enumerated() { out[d * kept + j] = encoded[d * count + i] } }
+                }
+            }
+        }
     }
 }
 
