@@ -168,11 +168,17 @@ static void jacobians_portable(const d3d_hash_grid_level *level, const float *xy
     }
 }
 
+/// The backward of one point p of the spatial gradient for v: dv_f += Σ_a dOut_a · jacobian[a][f].
+static inline __attribute__((always_inline)) void spatial_gradient_dv_point(long p, const float *jacobians, const float *dOut, float *dv, long vStride) {
+    const float *g = dOut + 3 * p, *jacobian = jacobians + 6 * p;
+    for (int f = 0; f < 2; f++) dv[p * vStride + f] += g[0] * jacobian[f] + g[1] * jacobian[2 + f] + g[2] * jacobian[4 + f];
+}
+
 /// The backward of one point p of the spatial gradient, given its slots and weight derivatives.
 static inline __attribute__((always_inline)) void spatial_gradient_backward_point(long p, const uint32_t slots[8], float derivatives[3][8], const float *jacobians,
                                                    const float *v, long vStride, const float *dOut, float *dv, float *grad) {
-    const float *g = dOut + 3 * p, *weights = v + p * vStride, *jacobian = jacobians + 6 * p;
-    for (int f = 0; f < 2; f++) dv[p * vStride + f] += g[0] * jacobian[f] + g[1] * jacobian[2 + f] + g[2] * jacobian[4 + f];
+    const float *g = dOut + 3 * p, *weights = v + p * vStride;
+    spatial_gradient_dv_point(p, jacobians, dOut, dv, vStride);
     // ∂/∂table[slot_c][f] of Σ_a g_a Σ_f' v_f' jacobian[a][f'] is (Σ_a g_a ∂w_c/∂x_a) · v_f.
     float cornerWeights[8];
     for (int c = 0; c < 8; c++) cornerWeights[c] = g[0] * derivatives[0][c] + g[1] * derivatives[1][c] + g[2] * derivatives[2][c];
@@ -203,20 +209,27 @@ typedef struct { __m256i slot[8]; __m256 weight[3][8]; } corners8;
 /// Cells of eight points along each axis: lower corner, fraction and ∂fraction/∂x (`axis_position`).
 typedef struct { __m256i cell[3]; __m256 frac[3], slope[3]; } cells8;
 
-/// `axis_position` for the eight points at p[0 ..< 24], lane by lane the same operations.
-VECTOR_TARGET static inline void locate_cells8(const d3d_hash_grid_level *level, const float *p, cells8 *cells) {
-    // x, y and z of the eight points out of p[0 ..< 24] by two-table permutes of p[0 ..< 16] and
-    // p[8 ..< 24] (indices ≥ 16 pick from the second); three gathers cost several times more.
+/// Components a = 0, 1, 2 of eight consecutive 3-vectors p[0 ..< 24], one register each, lane = vector:
+/// two-table permutes of p[0 ..< 16] and p[8 ..< 24] (indices ≥ 16 pick from the second); three gathers
+/// cost several times more.
+VECTOR_TARGET static inline void components8(const float *p, __m256 components[3]) {
     const __m512 low = _mm512_loadu_ps(p), high = _mm512_loadu_ps(p + 8);
     const __m512i axes[3] = {
         _mm512_setr_epi32(0, 3, 6, 9, 12, 15, 26, 29, 0, 0, 0, 0, 0, 0, 0, 0),
         _mm512_setr_epi32(1, 4, 7, 10, 13, 24, 27, 30, 0, 0, 0, 0, 0, 0, 0, 0),
         _mm512_setr_epi32(2, 5, 8, 11, 14, 25, 28, 31, 0, 0, 0, 0, 0, 0, 0, 0),
     };
+    for (int a = 0; a < 3; a++) components[a] = _mm512_castps512_ps256(_mm512_permutex2var_ps(low, axes[a], high));
+}
+
+/// `axis_position` for the eight points at p[0 ..< 24], lane by lane the same operations.
+VECTOR_TARGET static inline void locate_cells8(const d3d_hash_grid_level *level, const float *p, cells8 *cells) {
+    __m256 coordinates[3];
+    components8(p, coordinates);
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1), half = _mm256_set1_ps(0.5f);
     const __m256 scale = _mm256_set1_ps(level->scale), limit = _mm256_set1_ps(level->limit);
     for (int a = 0; a < 3; a++) {
-        __m256 raw = _mm512_castps512_ps256(_mm512_permutex2var_ps(low, axes[a], high));
+        __m256 raw = coordinates[a];
         __m256 v = _mm256_min_ps(_mm256_max_ps(raw, zero), one);   // max(v, 0) is 0 for NaN, as v > 0 ? v : 0
         __m256 position = _mm256_add_ps(_mm256_mul_ps(v, scale), half);
         __m256 lower = _mm256_min_ps(_mm256_cvtepi32_ps(_mm256_cvttps_epi32(position)), limit);
@@ -317,10 +330,11 @@ VECTOR_TARGET static inline __attribute__((always_inline)) void locate_ahead8(co
 }
 
 /// Eight points per step: each corner's entries (a 64-bit pair of features) come in one gather, and each
-/// weight set is spread to both features of its point: sum_s[p][f] = Σ_c weight[s][c] · entry_c[f]. One set is
-/// the encoding, stored feature-major (out[f·featureStride + p]); three are the Jacobian of `jacobians_portable`,
-/// out[(p·3 + s)·2 + f]. Groups are located LEAD ahead. Inlined into each caller with its
-/// constant `sets`, as `scatter_avx512` (the encoding's forward ran ~7% faster than with `sets` known at run time).
+/// weight set is spread to both features of its point: sum_s[p][f] = Σ_c weight[s][c] · entry_c[f]. One set
+/// is the encoding, stored feature-major (out[f·featureStride + p]); three are the Jacobian of
+/// `jacobians_portable`, out[(p·3 + s)·2 + f]. Groups are located LEAD ahead. Inlined into each caller with
+/// its constant `sets`, as `scatter_avx512` (the encoding's forward ran ~7% faster than with `sets` known at
+/// run time).
 VECTOR_TARGET static inline __attribute__((always_inline)) void gather_avx512(const d3d_hash_grid_level *level, const float *xyz, long count, const float *table, int sets,
                                                                               float *out, long featureStride) {
     const __m512i spread = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
@@ -368,12 +382,14 @@ typedef struct {
 
 /// Corners found eight points at a time, LEAD groups ahead (their gradient lines prefetched for writing),
 /// then scattered point by point in order (neighbouring points share corners, so the adds cannot be
-/// done lane-parallel). Inlined into each caller with its constant `job.sets`: a run-time `sets` (and
-/// the job read through a pointer) made the encoding's backward 1.8× slower.
+/// done lane-parallel). The spatial gradient's corner weights, Σ_a dOut_a·∂w_c/∂x_a, are formed eight
+/// points at a time too, as `spatial_gradient_backward_point` forms them (same operations, same order).
+/// Inlined into each caller with its constant `job.sets`: a run-time `sets` (and the job read through a
+/// pointer) made the encoding's backward 1.8× slower.
 VECTOR_TARGET static inline __attribute__((always_inline)) void scatter_avx512(const d3d_hash_grid_level *level, const float *xyz, long count,
                                                                                const backward_job job, float *grad) {
     _Alignas(32) uint32_t slots[LEAD][8][8];                 // [group % LEAD][corner][lane]
-    _Alignas(32) float weights[LEAD][3][8][8];               // [group % LEAD][set][corner][lane]
+    _Alignas(32) float weights[LEAD][8][8];                  // [group % LEAD][corner][lane]
     const int sets = job.sets;
     long groups = count / 8;
     for (long g = 0; g < groups + LEAD; g++) {
@@ -381,20 +397,31 @@ VECTOR_TARGET static inline __attribute__((always_inline)) void scatter_avx512(c
         for (int lane = 0; done >= 0 && lane < 8; lane++) {
             long p = 8 * done + lane;
             uint32_t pointSlots[8];
-            float pointWeights[3][8];
+            float pointWeights[8];
             for (int c = 0; c < 8; c++) {
                 pointSlots[c] = slots[done % LEAD][c][lane];
-                for (int set = 0; set < sets; set++) pointWeights[set][c] = weights[done % LEAD][set][c][lane];
+                pointWeights[c] = weights[done % LEAD][c][lane];
             }
-            if (sets == 1) scatter_point(pointSlots, pointWeights[0], job.dy[p], job.dy[job.featureStride + p], grad);
-            else spatial_gradient_backward_point(p, pointSlots, pointWeights, job.jacobians, job.v, job.vStride, job.dOut, job.dv, grad);
+            if (sets == 1) {
+                scatter_point(pointSlots, pointWeights, job.dy[p], job.dy[job.featureStride + p], grad);
+            } else {
+                spatial_gradient_dv_point(p, job.jacobians, job.dOut, job.dv, job.vStride);
+                scatter_point(pointSlots, pointWeights, job.v[p * job.vStride], job.v[p * job.vStride + 1], grad);
+            }
         }
         if (g < groups) {                                    // into the entries just freed
             corners8 corners;
             locate_ahead8(level, xyz + 24 * g, sets, grad, 1, &corners);
+            __m256 dOut[3];
+            if (sets == 3) components8(job.dOut + 24 * g, dOut);
             for (int c = 0; c < 8; c++) {
                 _mm256_store_si256((__m256i *)slots[g % LEAD][c], corners.slot[c]);
-                for (int set = 0; set < sets; set++) _mm256_store_ps(weights[g % LEAD][set][c], corners.weight[set][c]);
+                __m256 weight = corners.weight[0][c];
+                if (sets == 3) {
+                    weight = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(dOut[0], corners.weight[0][c]), _mm256_mul_ps(dOut[1], corners.weight[1][c])),
+                                           _mm256_mul_ps(dOut[2], corners.weight[2][c]));
+                }
+                _mm256_store_ps(weights[g % LEAD][c], weight);
             }
         }
     }

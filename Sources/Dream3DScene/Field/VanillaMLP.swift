@@ -79,9 +79,10 @@ public final class VanillaMLP {
             v.gradScalars.withUnsafeMutableBufferPointer { dv in
                 dy.withUnsafeBufferPointer { dy in
                     if shared {
-                        // A sum over the rows for each column: columns are split across threads, each summed in
-                        // row order, so the bits do not depend on the split.
-                        parallelChunks(width, minChunk: 8) { columns in
+                        // A sum over the rows for each column: the columns are halved between the cores (each
+                        // half is one pass over the rows), each column summed in row order, so the bits do not
+                        // depend on the split.
+                        parallelChunks(width, minChunk: (width + 1) / 2) { columns in
                             for n in 0..<rows { for k in columns { dv[k] += mask[n * width + k] * dy[n * width + k] } }
                         }
                     } else {
