@@ -85,6 +85,35 @@ import Dream3DCore
         #expect(portable.count == vector.count && zip(portable, vector).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 
+    @Test func eachBackwardAfterZeroGradStartsFromZero() {
+        // The table gradient is not cleared in a separate pass: whichever of the two hash-grid backwards
+        // runs first after zeroGrad() zeroes each level's part just before scattering into it. A step's
+        // gradient must come out the same however stale the buffer was.
+        let encoding = smallEncoding(seed: 12)
+        var generator = SeededGenerator(seed: 13)
+        let count = 300, width = encoding.configuration.outputDimension
+        let positions = Tensor(shape: [count, 3], scalars: generator.uniforms(3 * count))
+        let v = Tensor(shape: [count, width], scalars: generator.uniforms(count * width, in: -1...1))
+        let features = generator.normals(count * width), normals = generator.normals(count * 3)
+        func step() -> [Float] {
+            encoding.params.zeroGrad()
+            encoding.spatialGradient(positions, along: v).backward(seed: normals)
+            encoding(positions).backward(seed: features)
+            return encoding.params.gradScalars
+        }
+        let first = step(), second = step()
+        #expect(first == second)
+        // And the two backwards add: the sum of each taken alone.
+        encoding.params.zeroGrad()
+        encoding.spatialGradient(positions, along: v).backward(seed: normals)
+        let spatialAlone = encoding.params.gradScalars
+        encoding.params.zeroGrad()
+        encoding(positions).backward(seed: features)
+        let encodingAlone = encoding.params.gradScalars
+        let worst = zip(first, zip(spatialAlone, encodingAlone)).map { abs($0 - ($1.0 + $1.1)) / max(1, abs($0)) }.max()!
+        #expect(worst < 1e-5, "the step's gradient differs from the sum of the two backwards by \(worst)")
+    }
+
     @Test func inputGradientIsTheNetworksDerivative() {
         var generator = SeededGenerator(seed: 5)
         let mlp = VanillaMLP(name: "m", inputs: 6, outputs: 1, hiddenWidth: 16, hiddenLayers: 2, generator: &generator)

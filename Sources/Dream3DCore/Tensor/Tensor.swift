@@ -89,6 +89,18 @@ public final class Tensor {
         }
     }
 
+    /// The gradient buffer for a backward that zeroes what it adds into itself, part by part: `body` gets the
+    /// buffer and whether it holds the current gradient. When it does not, the contents are stale (not zeros)
+    /// and `body` must zero every part of the buffer before adding into it. Zeroing a part just before its
+    /// scatter leaves its lines in cache for it, where a separate pass over a large gradient (the hash grid's
+    /// 64 MB) writes them back to memory for the scatter to fetch again.
+    public func withGradientBuffer<R>(_ body: (UnsafeMutableBufferPointer<Float>, _ isCurrent: Bool) -> R) -> R {
+        let isCurrent = gradIsCurrent
+        if storedGrad == nil { storedGrad = uninitializedStorage(count) }
+        gradIsCurrent = true
+        return storedGrad!.withUnsafeMutableBufferPointer { body($0, isCurrent) }
+    }
+
     /// The gradient as a tensor of the same shape (zeros if none).
     public var grad: Tensor { Tensor(shape: shape, scalars: gradScalars) }
     /// Whether a gradient has been accumulated since the last `zeroGrad()`.

@@ -46,6 +46,12 @@ struct HashGridLevel {
                             mask: UInt32(tableSize - 1), isDense: isDense ? 1 : 0)
     }
 
+    /// Zeroes this level's part of the table gradient `grad` when it does not hold the current gradient
+    /// (`Tensor.withGradientBuffer`): the levels' parts tile the whole buffer.
+    func zeroGradient(_ grad: UnsafeMutablePointer<Float>, unless isCurrent: Bool) {
+        if !isCurrent { (grad + 2 * offset).update(repeating: 0, count: 2 * tableSize) }
+    }
+
     /// Table slot of grid vertex (x, y, z).
     @inline(__always)
     func slot(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> Int {
@@ -116,9 +122,10 @@ public final class HashGridEncoding {
             let dy = y.gradScalars
             positions.scalars.withUnsafeBufferPointer { xyz in
                 dy.withUnsafeBufferPointer { dy in
-                    params.gradScalars.withUnsafeMutableBufferPointer { grad in
+                    params.withGradientBuffer { grad, isCurrent in
                         let xyz = xyz.baseAddress!, dy = dy.baseAddress!, grad = grad.baseAddress!
                         parallelFor(L) { l in
+                            levels[l].zeroGradient(grad, unless: isCurrent)
                             d3d_hash_grid_scatter(levels[l].kernelLevel, xyz, points, dy + 2 * l * points, points, grad + 2 * levels[l].offset)
                         }
                     }

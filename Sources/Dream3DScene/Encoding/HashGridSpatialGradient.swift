@@ -54,11 +54,12 @@ extension HashGridEncoding {
                 jacobians.withUnsafeBufferPointer { jacobians in
                     vPairs.withUnsafeBufferPointer { vs in
                         dy.withUnsafeBufferPointer { dy in
-                            params.gradScalars.withUnsafeMutableBufferPointer { grad in
+                            params.withGradientBuffer { grad, isCurrent in
                                 dvPairs.withUnsafeMutableBufferPointer { dv in
                                     let xyz = xyz.baseAddress!, jacobians = jacobians.baseAddress!, vs = vs.baseAddress!
                                     let dy = dy.baseAddress!, grad = grad.baseAddress!, dv = dv.baseAddress!
                                     parallelFor(L) { l in
+                                        levels[l].zeroGradient(grad, unless: isCurrent)
                                         d3d_hash_grid_spatial_gradient_backward(levels[l].kernelLevel, xyz, points, jacobians + l * points * 6,
                                                                                 vs + l * points * 2, 2, dy, dv + l * points * 2,
                                                                                 grad + 2 * levels[l].offset)
