@@ -133,6 +133,19 @@ import Dream3DCore
         for w in mlp.weights { expectGradientsMatchFiniteDifferences(w, eps: 1e-3, tolerance: 5e-3) { mlp.inputGradient(input) } }
     }
 
+    @Test func outputAndInputGradientInOnePassAreTheTwoApart() {
+        // The field takes the density and its input gradient from one pass (feature-major input, as the
+        // encoding gives it): the same bits as the network's output and `inputGradient` taken apart.
+        var generator = SeededGenerator(seed: 6)
+        let mlp = VanillaMLP(name: "m", inputs: 8, outputs: 1, hiddenWidth: 16, hiddenLayers: 2, generator: &generator)
+        let x = Tensor(shape: [8, 40], scalars: generator.uniforms(320, in: -1...1))
+        let (output, gradient) = withoutGrad { mlp.outputAndInputGradient(x, featureMajor: true) }
+        #expect(output.scalars == withoutGrad { mlp(x, featureMajor: true) }.scalars)
+        #expect(gradient.shape == [40, 8] && gradient.scalars == withoutGrad { mlp.inputGradient(x, featureMajor: true) }.scalars)
+        let rowMajor = withoutGrad { mlp.inputGradient(x.transposed()) }.scalars        // another GEMM: close, not bitwise
+        #expect(zip(gradient.scalars, rowMajor).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+    }
+
     @Test func analyticNormalsAreTheDensityGradient() {
         let field = smallField(seed: 6, normals: .analytic)
         var generator = SeededGenerator(seed: 7)

@@ -83,15 +83,14 @@ public final class NeRFField {
     }
 
     private func samples(_ points: [Float], positions: Tensor, features: Tensor, normals: Bool) -> FieldSamples {
-        let density = activatedDensity(densityNetwork(features, featureMajor: true).reshaped([points.count / 3]), points: points)
         let albedo = featureNetwork(features, featureMajor: true).sigmoid()
-        guard normals else { return FieldSamples(density: density, albedo: albedo, normals: nil) }
-        switch configuration.normals {
-        case .finiteDifference:
-            return FieldSamples(density: density, albedo: albedo, normals: self.normals(points, density: density))
-        case .analytic:
-            return FieldSamples(density: density, albedo: albedo, normals: analyticNormals(points, positions: positions, features: features))
+        if normals && configuration.normals == .analytic {
+            let (raw, gradient) = densityNetwork.outputAndInputGradient(features, featureMajor: true)
+            let density = activatedDensity(raw.reshaped([points.count / 3]), points: points)
+            return FieldSamples(density: density, albedo: albedo, normals: analyticNormals(points, positions: positions, rawGradient: gradient))
         }
+        let density = activatedDensity(densityNetwork(features, featureMajor: true).reshaped([points.count / 3]), points: points)
+        return FieldSamples(density: density, albedo: albedo, normals: normals ? self.normals(points, density: density) : nil)
     }
 
     /// Densities [P] only (the occupancy grid, pruning passes, mesh export).
@@ -127,11 +126,12 @@ public final class NeRFField {
     }
 
     /// −∇σ/|∇σ| exactly: σ = softplus(raw + blob) and softplus′ > 0, so ∇σ points along ∇raw + ∇blob.
-    /// ∇raw is the density network's input gradient read through the encoding's spatial derivative
-    /// (times 1/(2·radius), the normalisation's slope); ∇blob = −(scale/radius)·x/|x| is constant.
-    func analyticNormals(_ points: [Float], positions: Tensor, features: Tensor) -> Tensor {
+    /// ∇raw is the density network's input gradient `rawGradient` ([P, levels·2]) read through the
+    /// encoding's spatial derivative (times 1/(2·radius), the normalisation's slope); ∇blob =
+    /// −(scale/radius)·x/|x| is constant.
+    func analyticNormals(_ points: [Float], positions: Tensor, rawGradient: Tensor) -> Tensor {
         let count = points.count / 3, c = configuration
-        let raw = encoding.spatialGradient(positions, along: densityNetwork.inputGradient(features, featureMajor: true)) * (1 / (2 * c.radius))
+        let raw = encoding.spatialGradient(positions, along: rawGradient) * (1 / (2 * c.radius))
         var blob = zeroedStorage(3 * count)
         for p in 0..<count {
             let x = points[3 * p], y = points[3 * p + 1], z = points[3 * p + 2]

@@ -20,17 +20,19 @@ public final class VanillaMLP {
 
     /// x [N, inputs] → [N, outputs]; with `featureMajor`, x is [inputs, N] (the hash encoding's layout).
     public func callAsFunction(_ x: Tensor, featureMajor: Bool = false) -> Tensor {
-        var h = x
-        for i in weights.indices {
-            h = layer(i, h, featureMajor: featureMajor)
-            if i < weights.count - 1 { h = h.relu() }
-        }
-        return h
+        forward(x, featureMajor: featureMajor, keepingMasks: false).output
     }
 
-    /// Layer i's linear map; the first reads its input feature-major when asked.
-    private func layer(_ i: Int, _ h: Tensor, featureMajor: Bool) -> Tensor {
-        i == 0 && featureMajor ? Tensor.linear(featureMajor: h, weight: weights[0]) : Tensor.linear(h, weight: weights[i], bias: nil)
+    /// The output and, when asked, each hidden layer's ReLU mask (for `inputGradient`).
+    private func forward(_ x: Tensor, featureMajor: Bool, keepingMasks: Bool) -> (output: Tensor, masks: [[Float]]) {
+        var h = x, masks: [[Float]] = []
+        for i in weights.indices {
+            h = i == 0 && featureMajor ? Tensor.linear(featureMajor: h, weight: weights[0]) : Tensor.linear(h, weight: weights[i], bias: nil)
+            guard i < weights.count - 1 else { break }
+            if keepingMasks { masks.append(reluMask(h.scalars)) }
+            h = h.relu()
+        }
+        return (h, masks)
     }
 
     /// ∂output/∂input for a network with one output: x [N, inputs] (or [inputs, N] with `featureMajor`)
@@ -38,19 +40,23 @@ public final class VanillaMLP {
     /// derivative is a 0/1 mask, constant almost everywhere, so differentiating this through the weights
     /// needs no other terms.
     public func inputGradient(_ x: Tensor, featureMajor: Bool = false) -> Tensor {
+        let masks = withoutGrad { forward(x, featureMajor: featureMajor, keepingMasks: true).masks }
+        return inputGradient(masks: masks, rows: x.shape[featureMajor ? 1 : 0])
+    }
+
+    /// The output and `inputGradient` from one pass through the hidden layers: the gradient's ReLU masks
+    /// are read off the output's own pre-activations instead of computing them again.
+    public func outputAndInputGradient(_ x: Tensor, featureMajor: Bool = false) -> (output: Tensor, inputGradient: Tensor) {
+        let (output, masks) = forward(x, featureMajor: featureMajor, keepingMasks: true)
+        return (output, inputGradient(masks: masks, rows: x.shape[featureMajor ? 1 : 0]))
+    }
+
+    /// vᵢ = (vᵢ₊₁ ⊙ maskᵢ)·Wᵢ from the last layer's weights down: [rows, inputs].
+    private func inputGradient(masks: [[Float]], rows: Int) -> Tensor {
         precondition(weights.last!.shape[0] == 1, "inputGradient needs a network with one output")
-        var masks: [[Float]] = []
-        withoutGrad {
-            var h = x
-            for i in weights.indices.dropLast() {
-                h = layer(i, h, featureMajor: featureMajor)
-                masks.append(reluMask(h.scalars))
-                h = h.relu()
-            }
-        }
         var v = weights.last!
         for i in (0..<(weights.count - 1)).reversed() {
-            v = Tensor.matmul(masked(v, masks[i], rows: x.shape[featureMajor ? 1 : 0]), weights[i])
+            v = Tensor.matmul(masked(v, masks[i], rows: rows), weights[i])
         }
         return v
     }
