@@ -53,6 +53,11 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: Int, padding: I
     @Test func linearOfFeatureMajorInput() {
         let x = randomInput([4, 6], seed: 48), w = randomInput([5, 4], seed: 49)
         expectGradientsMatchFiniteDifferences([x, w]) { Tensor.linear(featureMajor: x, weight: w) }
+        // Two layers reading the same input (the field's density and colour networks): the second adds into ∂x.
+        let w2 = randomInput([3, 4], seed: 53)
+        expectGradientsMatchFiniteDifferences([x, w, w2]) {
+            Tensor.concatenate([Tensor.linear(featureMajor: x, weight: w), Tensor.linear(featureMajor: x, weight: w2)], axis: 1)
+        }
         let y = Tensor.linear(featureMajor: x, weight: w)
         #expect(y.shape == [6, 5])
         expectClose(y.scalars, Tensor.linear(x.transposed(), weight: w, bias: nil).scalars, tolerance: 1e-5, "linear of xᵀ")

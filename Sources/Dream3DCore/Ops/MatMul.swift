@@ -83,11 +83,26 @@ extension Tensor {
             let dy = y.gradScalars
             dy.withUnsafeBufferPointer { dy in
                 let dy = dy.baseAddress!
-                if x.requiresGrad {          // dX[in, rows] += Wᵀ[in, out] · dYᵀ[out, rows]
-                    weight.scalars.withUnsafeBufferPointer { w in
-                        x.gradScalars.withUnsafeMutableBufferPointer { dx in
-                            gemm(transposeA: true, transposeB: true, m: inFeatures, n: rows, k: outFeatures, w.baseAddress!, dy,
-                                 beta: 1, dx.baseAddress!)
+                if x.requiresGrad {          // dX[in, rows] += (dY[rows, out] · W[out, in])ᵀ
+                    // Formed row-major by a plain GEMM and added in transposed: OpenBLAS took 1.9× as long
+                    // for the product with both operands transposed (67855 × 16 from 64, 1.75 vs 0.93 ms).
+                    let product = storage(rows * inFeatures) { product in
+                        weight.scalars.withUnsafeBufferPointer { w in
+                            gemm(m: rows, n: inFeatures, k: outFeatures, dy, w.baseAddress!, product.baseAddress!)
+                        }
+                    }
+                    x.withGradientBuffer { dx, isCurrent in
+                        product.withUnsafeBufferPointer { product in
+                            parallelChunks(rows, minChunk: 8192) { range in
+                                for i in 0..<inFeatures {
+                                    let column = dx.baseAddress! + i * rows
+                                    if isCurrent {
+                                        for r in range { column[r] += product[r * inFeatures + i] }
+                                    } else {
+                                        for r in range { column[r] = product[r * inFeatures + i] }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
