@@ -33,6 +33,8 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: Int, padding: I
         let a = randomInput([2, 3, 2, 4], seed: 33), b = randomInput([2, 3, 4, 3], seed: 34), shared = randomInput([4, 3], seed: 35)
         expectGradientsMatchFiniteDifferences([a, b]) { Tensor.matmul(a, b) }
         expectGradientsMatchFiniteDifferences([a, shared]) { Tensor.matmul(a, shared) }
+        // Inputs of two products: the first backward writes their gradients, the second adds into them.
+        expectGradientsMatchFiniteDifferences([a, b]) { Tensor.matmul(a, b) + Tensor.matmul(a, b) * 2 }
         // Batch 4 of the batched product equals the plain product of its slices.
         let batch = Tensor.matmul(a, b).reshaped([6, 2, 3]).sliced(axis: 0, 4..<5).reshaped([2, 3])
         let alone = Tensor.matmul(a.reshaped([6, 2, 4]).sliced(axis: 0, 4..<5).reshaped([2, 4]),
@@ -44,6 +46,7 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: Int, padding: I
         let x = randomInput([2, 3, 4], seed: 36), w = randomInput([5, 4], seed: 37), b = randomInput([5], seed: 38)
         expectGradientsMatchFiniteDifferences([x, w, b]) { Tensor.linear(x, weight: w, bias: b) }
         expectGradientsMatchFiniteDifferences([x, w]) { Tensor.linear(x, weight: w, bias: nil) }
+        expectGradientsMatchFiniteDifferences([x, w]) { Tensor.linear(x, weight: w, bias: nil) + Tensor.linear(x, weight: w, bias: nil) * 2 }
         let y = Tensor.linear(x, weight: w, bias: b)
         let reference = Tensor.matmul(x, w.transposed()) + b
         expectClose(y.scalars, reference.scalars, tolerance: 1e-5, "linear = x·Wᵀ + b")
