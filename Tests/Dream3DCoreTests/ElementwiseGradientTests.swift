@@ -65,6 +65,26 @@ import Testing
         expectGradientsMatchFiniteDifferences([x]) { x.quickGELU() }
     }
 
+    @Test func largeInputsGradientsStartFromZeroEachStep() {
+        // 20k values are several parallel chunks; each chunk of a stale gradient is zeroed just before the
+        // first backward adds into it (`addingIntoGradient`), and a second op reading x adds on top.
+        var rng = SeededGenerator(seed: 32)
+        let x = Tensor.uniform([20_000], in: -3...3, using: &rng).requiringGrad()
+        let seed = rng.normals(20_000)
+        func step() -> [Float] {
+            x.zeroGrad()
+            (x.relu() + x.sigmoid()).backward(seed: seed)           // a C kernel's backward, then a closure's
+            return x.gradScalars
+        }
+        let first = step(), second = step()
+        #expect(first == second)
+        let expected = x.scalars.indices.map { i -> Float in
+            let s = 1 / (1 + Foundation.exp(-x.scalars[i]))
+            return (x.scalars[i] > 0 ? seed[i] : 0) + seed[i] * s * (1 - s)
+        }
+        expectClose(first, expected, tolerance: 1e-5, "relu′ + sigmoid′")
+    }
+
     @Test func gegluGradientsMatchFiniteDifferences() {
         // Rows of 2·3: each output reads a value from the first half and a gate from the second.
         var rng = SeededGenerator(seed: 31)

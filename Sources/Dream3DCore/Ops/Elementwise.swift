@@ -7,24 +7,22 @@ extension Tensor {
     @inline(__always)
     func map(_ f: @escaping (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
         let x = self, n = count
-        var out = zeroedStorage(n)
-        x.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+        let out = storage(n) { dst in
+            x.scalars.withUnsafeBufferPointer { src in
+                guard n > 0 else { return }
                 let src = src.baseAddress!, dst = dst.baseAddress!
                 parallelChunks(n) { range in for i in range { dst[i] = f(src[i]) } }
             }
         }
         return Tensor.record(Tensor(shape: shape, scalars: out), inputs: [x]) { y in
+            guard n > 0 else { return }
             let dy = y.gradScalars
             x.scalars.withUnsafeBufferPointer { xs in
                 y.scalars.withUnsafeBufferPointer { ys in
-                    x.gradScalars.withUnsafeMutableBufferPointer { dx in
-                        let xs = xs.baseAddress!, ys = ys.baseAddress!, dx = dx.baseAddress!
-                        dy.withUnsafeBufferPointer { dy in
-                            let dy = dy.baseAddress!
-                            parallelChunks(n) { range in
-                                for i in range { dx[i] += dy[i] * derivative(xs[i], ys[i]) }
-                            }
+                    dy.withUnsafeBufferPointer { dy in
+                        let xs = xs.baseAddress!, ys = ys.baseAddress!, dy = dy.baseAddress!
+                        x.addingIntoGradient { dx, range in
+                            for i in range { dx[i] += dy[i] * derivative(xs[i], ys[i]) }
                         }
                     }
                 }
@@ -50,11 +48,9 @@ extension Tensor {
             let dy = y.gradScalars
             x.scalars.withUnsafeBufferPointer { xs in
                 dy.withUnsafeBufferPointer { dy in
-                    x.gradScalars.withUnsafeMutableBufferPointer { dx in
-                        let xs = xs.baseAddress!, dy = dy.baseAddress!, dx = dx.baseAddress!
-                        parallelChunks(n) { range in
-                            backward(xs + range.lowerBound, dy + range.lowerBound, dx + range.lowerBound, range.count)
-                        }
+                    let xs = xs.baseAddress!, dy = dy.baseAddress!
+                    x.addingIntoGradient { dx, range in
+                        backward(xs + range.lowerBound, dy + range.lowerBound, dx + range.lowerBound, range.count)
                     }
                 }
             }

@@ -101,6 +101,20 @@ public final class Tensor {
         return storedGrad!.withUnsafeMutableBufferPointer { body($0, isCurrent) }
     }
 
+    /// `body(dx, range)` for each chunk of the gradient buffer, chunks in parallel (split as `parallelChunks`),
+    /// for a backward that adds into every element: when the buffer holds no current gradient, each chunk is
+    /// zeroed just before `body` runs on it, while it is in cache, instead of in a pass of its own.
+    public func addingIntoGradient(minChunk: Int = 4096, _ body: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        withGradientBuffer { dx, isCurrent in
+            let base = dx.baseAddress!
+            parallelChunks(count, minChunk: minChunk) { range in
+                if !isCurrent { (base + range.lowerBound).update(repeating: 0, count: range.count) }
+                body(base, range)
+            }
+        }
+    }
+
     /// The gradient as a tensor of the same shape (zeros if none).
     public var grad: Tensor { Tensor(shape: shape, scalars: gradScalars) }
     /// Whether a gradient has been accumulated since the last `zeroGrad()`.
