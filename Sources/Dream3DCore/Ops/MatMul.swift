@@ -36,30 +36,27 @@ extension Tensor {
         }
     }
 
-    /// dA += dY·Bᵀ and dB += Aᵀ·dY, per batch. A gradient with no current value is written by the GEMM
-    /// (beta = 0) rather than zero-filled and added into: one pass over it instead of two.
+    /// dA += dY·Bᵀ and dB += Aᵀ·dY, per batch.
     private static func matmulBackward(_ a: Tensor, _ b: Tensor, _ y: Tensor, batches: Int, m: Int, n: Int, k: Int) {
         let dy = y.gradScalars, strideB = b.rank == 2 ? 0 : k * n
         dy.withUnsafeBufferPointer { dy in
             let dy = dy.baseAddress!
             if a.requiresGrad {
                 b.scalars.withUnsafeBufferPointer { w in
-                    a.withGradientBuffer { da, isCurrent in
+                    a.gradScalars.withUnsafeMutableBufferPointer { da in
                         for i in 0..<batches {
                             gemm(transposeB: true, m: m, n: k, k: n, dy + i * m * n,
-                                             w.baseAddress! + i * strideB, beta: isCurrent ? 1 : 0, da.baseAddress! + i * m * k)
+                                             w.baseAddress! + i * strideB, beta: 1, da.baseAddress! + i * m * k)
                         }
                     }
                 }
             }
             if b.requiresGrad {
                 a.scalars.withUnsafeBufferPointer { x in
-                    b.withGradientBuffer { db, isCurrent in
+                    b.gradScalars.withUnsafeMutableBufferPointer { db in
                         for i in 0..<batches {
-                            // A B shared by every batch (stride 0) sums their products: only the first may write.
-                            let accumulates = isCurrent || (strideB == 0 && i > 0)
                             gemm(transposeA: true, m: k, n: n, k: m, x.baseAddress! + i * m * k,
-                                             dy + i * m * n, beta: accumulates ? 1 : 0, db.baseAddress! + i * strideB)
+                                             dy + i * m * n, beta: 1, db.baseAddress! + i * strideB)
                         }
                     }
                 }
@@ -149,10 +146,10 @@ extension Tensor {
             let dy = y.gradScalars
             dy.withUnsafeBufferPointer { dy in
                 let dy = dy.baseAddress!
-                if x.requiresGrad {          // dX[rows, in] += dY[rows, out] · W[out, in] (written when not current)
+                if x.requiresGrad {          // dX[rows, in] += dY[rows, out] · W[out, in]
                     weight.scalars.withUnsafeBufferPointer { w in
-                        x.withGradientBuffer { dx, isCurrent in
-                            gemm(m: rows, n: inFeatures, k: outFeatures, dy, w.baseAddress!, beta: isCurrent ? 1 : 0, dx.baseAddress!)
+                        x.gradScalars.withUnsafeMutableBufferPointer { dx in
+                            gemm(m: rows, n: inFeatures, k: outFeatures, dy, w.baseAddress!, beta: 1, dx.baseAddress!)
                         }
                     }
                 }
