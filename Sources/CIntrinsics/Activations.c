@@ -46,6 +46,15 @@ void d3d_relu_backward(const float *x, const float *dy, float *dx, long count) {
     for (long i = 0; i < count; i++) dx[i] += x[i] > 0 ? dy[i] : 0;
 }
 
+D3D_VECTOR_CLONES
+void d3d_masked_column_sums(const float *restrict mask, const float *restrict dy, long rows, long width, long first, long count,
+                            float *restrict sums) {
+    for (long r = 0; r < rows; r++) {
+        const float *m = mask + r * width + first, *d = dy + r * width + first;
+        for (long k = 0; k < count; k++) sums[k] += m[k] * d[k];
+    }
+}
+
 /// GELU(x) = x·Φ(x) = 0.5x(1 + erf(x/√2)).
 static inline float gelu_erf(float x) { return 0.5f * x * (1 + fast_erf(x * 0.70710678118654752f)); }
 

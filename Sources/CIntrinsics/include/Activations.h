@@ -13,6 +13,10 @@ void d3d_silu_backward(const float *x, const float *dy, float *dx, long count);
 void d3d_relu(const float *x, float *y, long count);
 /// dx += dy where x > 0.
 void d3d_relu_backward(const float *x, const float *dy, float *dx, long count);
+/// sums[k] += Σ_r mask[r·width + first + k]·dy[r·width + first + k] for k < count, each sum taken in row order
+/// (lanes are columns, so the vector and scalar paths give the same bits): the backward of a ReLU mask
+/// applied to one row shared by every row (VanillaMLP's input gradient).
+void d3d_masked_column_sums(const float *mask, const float *dy, long rows, long width, long first, long count, float *sums);
 
 /// y = x·Φ(x) = 0.5x(1 + erf(x/√2)) (torch.nn.functional.gelu, approximate="none").
 void d3d_gelu_erf(const float *x, float *y, long count);

@@ -2,6 +2,7 @@
 // bias-free linear layers (as tiny-cuda-nn's FullyFusedMLP) with ReLU between them and no output
 // activation. Weights are [out, in] like torch.nn.Linear, initialised as torch does (uniform in
 // ±1/√fan_in, kaiming_uniform with a = √5).
+import CIntrinsics
 import Dream3DCore
 
 public final class VanillaMLP {
@@ -88,8 +89,12 @@ public final class VanillaMLP {
                         // A sum over the rows for each column: the columns are halved between the cores (each
                         // half is one pass over the rows), each column summed in row order, so the bits do not
                         // depend on the split.
-                        parallelChunks(width, minChunk: (width + 1) / 2) { columns in
-                            for n in 0..<rows { for k in columns { dv[k] += mask[n * width + k] * dy[n * width + k] } }
+                        mask.withUnsafeBufferPointer { mask in
+                            guard rows > 0 else { return }
+                            parallelChunks(width, minChunk: (width + 1) / 2) { columns in
+                                d3d_masked_column_sums(mask.baseAddress!, dy.baseAddress!, rows, width, columns.lowerBound, columns.count,
+                                                       dv.baseAddress! + columns.lowerBound)
+                            }
                         }
                     } else {
                         parallelChunks(rows, minChunk: 1024) { range in
