@@ -72,11 +72,9 @@ extension HashGridEncoding {
             }
             if v.requiresGrad {
                 let dv = rows(dvPairs, points: points, levels: L)
-                v.gradScalars.withUnsafeMutableBufferPointer { grad in
-                    dv.withUnsafeBufferPointer { dv in
-                        let grad = grad.baseAddress!, dv = dv.baseAddress!
-                        parallelChunks(points * width, minChunk: 65536) { range in for i in range { grad[i] += dv[i] } }
-                    }
+                dv.withUnsafeBufferPointer { dv in
+                    let dv = dv.baseAddress!
+                    v.addingIntoGradient(minChunk: 65536) { grad, range in for i in range { grad[i] += dv[i] } }
                 }
             }
         }
